@@ -1,0 +1,195 @@
+//! Dates, instants with their offset, durations and app versions: the non-money scalars of a profile.
+//!
+//! Every instant keeps the offset it was written with; "the borrower's zone" is the offset of `as_of`.
+//! Every operation is checked (the `time` crate's `checked_*`), so an absurd date is an error, not a panic.
+
+use core::cmp::Ordering;
+use core::fmt;
+use time::format_description::well_known::Rfc3339;
+use time::{Date, Month, OffsetDateTime, UtcOffset};
+
+/// Parses `YYYY-MM-DD`, strictly: four-digit year, two-digit month and day, a date that exists.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let b = text.as_bytes();
+    let shape_ok = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    if !shape_ok {
+        return None;
+    }
+    let year: i32 = text.get(0..4)?.parse().ok()?;
+    let month: u8 = text.get(5..7)?.parse().ok()?;
+    let day: u8 = text.get(8..10)?.parse().ok()?;
+    Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
+}
+
+/// Parses an RFC 3339 datetime; the offset is required (`Z` counts as `+00:00`).
+pub fn parse_datetime(text: &str) -> Option<OffsetDateTime> {
+    if text.len() > 40 {
+        return None;
+    }
+    OffsetDateTime::parse(text, &Rfc3339).ok()
+}
+
+/// RFC 3339 text of an instant, in the offset it carries: `2026-12-12T00:00:00+08:00`.
+pub fn format_rfc3339(dt: OffsetDateTime) -> String {
+    // Seconds are always shown; sub-second digits only when present. Formatting fails only for
+    // years outside 0..=9999, which parsing never produces; fall back to the debug form then.
+    dt.format(&Rfc3339).unwrap_or_else(|_| format!("{dt}"))
+}
+
+/// The instant at 00:00 of `date` in `zone`.
+pub fn start_of_day(date: Date, zone: UtcOffset) -> OffsetDateTime {
+    date.midnight().assume_offset(zone)
+}
+
+/// The calendar date of an instant in `zone`, or `None` if that falls outside the supported years.
+pub fn date_in(dt: OffsetDateTime, zone: UtcOffset) -> Option<Date> {
+    dt.checked_to_offset(zone).map(|d| d.date())
+}
+
+/// The same instant shown in `zone`; unchanged if that is out of range.
+pub fn in_zone(dt: OffsetDateTime, zone: UtcOffset) -> OffsetDateTime {
+    dt.checked_to_offset(zone).unwrap_or(dt)
+}
+
+/// A length of time as rules write it: `24h`, `30d`, `90m`, `45s`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Duration {
+    /// Whole seconds.
+    pub seconds: i64,
+}
+
+impl Duration {
+    /// The duration as the `time` crate's type.
+    pub fn to_duration(self) -> time::Duration {
+        time::Duration::seconds(self.seconds)
+    }
+
+    /// Whole days, if the span is a whole number of days.
+    pub fn whole_days(self) -> Option<i64> {
+        (self.seconds % 86_400 == 0).then_some(self.seconds / 86_400)
+    }
+
+    /// Parses `<digits><unit>` with unit `d`, `h`, `m` or `s`.
+    pub fn parse(text: &str) -> Option<Duration> {
+        let unit = text.chars().last()?;
+        let digits = text.get(..text.len() - 1)?;
+        if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let n: i64 = digits.parse().ok()?;
+        let per = match unit {
+            'd' => 86_400,
+            'h' => 3_600,
+            'm' => 60,
+            's' => 1,
+            _ => return None,
+        };
+        Some(Duration { seconds: n.checked_mul(per)? })
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.seconds;
+        match () {
+            _ if s % 86_400 == 0 => write!(f, "{}d", s / 86_400),
+            _ if s % 3_600 == 0 => write!(f, "{}h", s / 3_600),
+            _ if s % 60 == 0 => write!(f, "{}m", s / 60),
+            _ => write!(f, "{s}s"),
+        }
+    }
+}
+
+/// An app version: one to four dot-separated whole numbers, compared number by number
+/// (`10.0.0 > 8.0.0`; missing parts count as 0, so `8.0` equals `8.0.0`).
+#[derive(Clone, Copy, Debug)]
+pub struct Version {
+    parts: [u32; 4],
+    len: u8,
+}
+
+impl Version {
+    /// Parses `8.2.1`. Each part is at most 9 digits.
+    pub fn parse(text: &str) -> Option<Version> {
+        let mut parts = [0u32; 4];
+        let mut len = 0u8;
+        for piece in text.split('.') {
+            if piece.is_empty() || piece.len() > 9 || !piece.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let slot = parts.get_mut(usize::from(len))?;
+            *slot = piece.parse().ok()?;
+            len += 1;
+        }
+        Some(Version { parts, len })
+    }
+}
+
+impl PartialEq for Version {
+    fn eq(&self, other: &Version) -> bool {
+        self.parts == other.parts
+    }
+}
+impl Eq for Version {}
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Version) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Version {
+    fn cmp(&self, other: &Version) -> Ordering {
+        self.parts.cmp(&other.parts)
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.parts.iter().take(usize::from(self.len)).enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_exist() {
+        assert!(parse_date("2030-02-30").is_none());
+        assert!(parse_date("2028-02-29").is_some());
+        assert!(parse_date("2026-2-01").is_none());
+        assert!(parse_date("+2026-02-01").is_none());
+    }
+
+    #[test]
+    fn datetimes_need_an_offset() {
+        assert!(parse_datetime("2026-11-29T10:00:00+08:00").is_some());
+        assert!(parse_datetime("2026-11-29T10:00:00Z").is_some());
+        assert!(parse_datetime("2026-11-29T10:00:00").is_none());
+        assert!(parse_datetime("2026-02-30T10:00:00+08:00").is_none());
+    }
+
+    #[test]
+    fn versions_compare_as_numbers() {
+        let v = |s| Version::parse(s);
+        assert!(v("10.0.0") > v("8.0.0"));
+        assert!(v("8.0") == v("8.0.0"));
+        assert!(v("7.99.1") < v("8.0.0"));
+        assert!(v("8..0").is_none() && v("1.2.3.4.5").is_none() && v("v8").is_none());
+    }
+
+    #[test]
+    fn spans() {
+        assert_eq!(Duration::parse("24h"), Some(Duration { seconds: 86_400 }));
+        assert_eq!(Duration::parse("30d").and_then(Duration::whole_days), Some(30));
+        assert_eq!(Duration::parse("h"), None);
+        assert_eq!(Duration::parse("5w"), None);
+        assert_eq!(Duration { seconds: 86_400 }.to_string(), "1d");
+    }
+}

@@ -1,0 +1,352 @@
+//! Evaluation of checked expressions: three-valued (a missing fact makes a value unknown, and
+//! `&&`/`||` absorb unknowns where the other side decides), exact, bounded by the tree's size,
+//! and optionally traced node by node.
+
+use super::syntax::{BinOp, Expr, Func, Kind, UnOp, VerdictVar};
+use crate::calendar::{date_in, Duration};
+use crate::money::{ArithError, Dec};
+use crate::profile::Profile;
+use crate::schema::FactId;
+use crate::value::{ParamValue, Value};
+use core::cmp::Ordering;
+use time::UtcOffset;
+
+/// Why an expression has no value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Undet {
+    /// A fact it needs is missing (the fact is recorded in the missing list).
+    Missing,
+    /// It cannot be computed from these values (overflow, division by zero, an absent map key).
+    Fault(&'static str),
+}
+
+/// The result of evaluating a node.
+pub type Outcome<'a> = Result<Value<'a>, Undet>;
+
+/// What an expression can see.
+pub struct Scope<'a, 'l> {
+    /// The borrower's facts.
+    pub profile: &'a Profile,
+    /// The pack's params, by id.
+    pub params: &'a [ParamValue],
+    /// The borrower's zone (the offset of `as_of`).
+    pub zone: UtcOffset,
+    /// `available`, for rules evaluated last.
+    pub available: Option<Dec>,
+    /// `status`, for rules evaluated last.
+    pub status: Option<&'static str>,
+    /// Rule-local values by slot.
+    pub locals: &'l [Outcome<'a>],
+}
+
+/// Receives every node's outcome, children before parents.
+pub trait Tracer {
+    /// Records one node's outcome.
+    fn record(&mut self, e: &Expr, out: &Outcome<'_>);
+}
+
+/// A tracer that keeps nothing (the fast path).
+pub struct NoTrace;
+
+impl Tracer for NoTrace {
+    #[inline(always)]
+    fn record(&mut self, _: &Expr, _: &Outcome<'_>) {}
+}
+
+/// Keeps each node's value as text, keyed by node id.
+#[derive(Default, Debug, Clone)]
+pub struct TextTrace {
+    /// `(node id, value)`; an unknown value is `?` and a fault `!reason`.
+    pub values: Vec<(u32, String)>,
+}
+
+impl TextTrace {
+    /// The recorded value of a node, if it was evaluated.
+    pub fn get(&self, id: u32) -> Option<&str> {
+        self.values.iter().rev().find(|(i, _)| *i == id).map(|(_, v)| v.as_str())
+    }
+}
+
+impl Tracer for TextTrace {
+    fn record(&mut self, e: &Expr, out: &Outcome<'_>) {
+        let text = match out {
+            Ok(v) => v.to_string(),
+            Err(Undet::Missing) => "? (missing)".to_string(),
+            Err(Undet::Fault(why)) => format!("! ({why})"),
+        };
+        self.values.push((e.id, text));
+    }
+}
+
+/// Evaluates `e`, pushing the id of every missing fact it needed onto `missing`.
+pub fn eval<'a, T: Tracer>(e: &'a Expr, scope: &Scope<'a, '_>, missing: &mut Vec<FactId>, tracer: &mut T) -> Outcome<'a> {
+    let mut ev = Evaluator { scope, missing, tracer };
+    ev.eval(e)
+}
+
+struct Evaluator<'s, 'a, 'l, 'm, T> {
+    scope: &'s Scope<'a, 'l>,
+    missing: &'m mut Vec<FactId>,
+    tracer: &'m mut T,
+}
+
+fn fault(e: ArithError) -> Undet {
+    match e {
+        ArithError::Overflow => Undet::Fault("a number grew too large"),
+        ArithError::DivideByZero => Undet::Fault("division by zero"),
+    }
+}
+
+const MISMATCH: Undet = Undet::Fault("values of unexpected types (the pack was not checked)");
+
+impl<'a, T: Tracer> Evaluator<'_, 'a, '_, '_, T> {
+    fn eval(&mut self, e: &'a Expr) -> Outcome<'a> {
+        let out = self.node(e);
+        self.tracer.record(e, &out);
+        out
+    }
+
+    fn node(&mut self, e: &'a Expr) -> Outcome<'a> {
+        let s = self.scope;
+        match &e.kind {
+            Kind::Int(n) => Ok(Value::Int(*n)),
+            Kind::Dec(d) => Ok(Value::Dec(*d)),
+            Kind::Money(d) => Ok(Value::Money(*d)),
+            Kind::Str(t) => Ok(Value::Str(t)),
+            Kind::Bool(b) => Ok(Value::Bool(*b)),
+            Kind::Never => Ok(Value::Never),
+            Kind::Duration(d) => Ok(Value::Duration(*d)),
+            Kind::Date(d) => Ok(Value::Date(*d)),
+            Kind::DateTime(d) => Ok(Value::DateTime(*d)),
+            Kind::Version(v) => Ok(Value::Version(*v)),
+            Kind::Fact(id) => match s.profile.get(*id) {
+                Some(v) => Ok(v.as_value()),
+                None => {
+                    self.missing.push(*id);
+                    Err(Undet::Missing)
+                }
+            },
+            Kind::Param(i) => match s.params.get(usize::from(*i)) {
+                Some(ParamValue::Scalar(v)) => Ok(v.as_value()),
+                Some(p) => Ok(Value::Param(p)),
+                None => Err(MISMATCH),
+            },
+            Kind::Local(i) => s.locals.get(usize::from(*i)).copied().unwrap_or(Err(MISMATCH)),
+            Kind::AsOf => Ok(Value::DateTime(s.profile.as_of)),
+            Kind::Verdict(VerdictVar::Available) => s.available.map(Value::Money).ok_or(Undet::Fault("`available` is known only to rules evaluated last")),
+            Kind::Verdict(VerdictVar::Status) => s.status.map(Value::Str).ok_or(Undet::Fault("`status` is known only to rules evaluated last")),
+            Kind::Name(_) | Kind::List(_) => Err(MISMATCH),
+            Kind::Unary(UnOp::Not, a) => match self.eval(a)? {
+                Value::Bool(b) => Ok(Value::Bool(!b)),
+                _ => Err(MISMATCH),
+            },
+            Kind::Unary(UnOp::Neg, a) => match self.eval(a)? {
+                Value::Int(n) => n.checked_neg().map(Value::Int).ok_or(fault(ArithError::Overflow)),
+                Value::Dec(d) => d.neg().map(Value::Dec).map_err(fault),
+                Value::Money(d) => d.neg().map(Value::Money).map_err(fault),
+                Value::Duration(d) => d.seconds.checked_neg().map(|seconds| Value::Duration(Duration { seconds })).ok_or(fault(ArithError::Overflow)),
+                _ => Err(MISMATCH),
+            },
+            Kind::Binary(BinOp::And, a, b) => self.logic(a, b, false),
+            Kind::Binary(BinOp::Or, a, b) => self.logic(a, b, true),
+            Kind::Binary(BinOp::In, a, b) => self.membership(a, b),
+            Kind::Binary(op, a, b) => {
+                let (va, vb) = (self.eval(a), self.eval(b));
+                let (va, vb) = (va?, vb?);
+                if op.is_comparison() {
+                    Ok(Value::Bool(compare(*op, &va, &vb)?))
+                } else {
+                    arithmetic(*op, va, vb)
+                }
+            }
+            Kind::Index(m, k) => {
+                let (vm, vk) = (self.eval(m), self.eval(k));
+                match (vm?, vk?) {
+                    (Value::Param(ParamValue::Map(entries)), Value::Str(key)) => entries
+                        .iter()
+                        .find(|(k, _)| k == key)
+                        .map(|(_, v)| v.as_value())
+                        .ok_or(Undet::Fault("the key is not in the map")),
+                    _ => Err(MISMATCH),
+                }
+            }
+            Kind::Call(func, args) => self.call(*func, args),
+        }
+    }
+
+    /// Kleene `&&` (`decides_on` false) and `||` (`decides_on` true): a side equal to
+    /// `decides_on` decides, whatever the other side is, and the other side's missing facts
+    /// are then not reported.
+    fn logic(&mut self, a: &'a Expr, b: &'a Expr, decides_on: bool) -> Outcome<'a> {
+        let mark = self.missing.len();
+        let va = self.eval(a);
+        if matches!(va, Ok(Value::Bool(x)) if x == decides_on) {
+            return Ok(Value::Bool(decides_on));
+        }
+        let vb = self.eval(b);
+        if matches!(vb, Ok(Value::Bool(x)) if x == decides_on) {
+            self.missing.truncate(mark);
+            return Ok(Value::Bool(decides_on));
+        }
+        match (va, vb) {
+            (Ok(Value::Bool(_)), Ok(Value::Bool(_))) => Ok(Value::Bool(!decides_on)),
+            (Err(Undet::Fault(f)), _) | (_, Err(Undet::Fault(f))) => Err(Undet::Fault(f)),
+            (Err(u), _) | (_, Err(u)) => Err(u),
+            _ => Err(MISMATCH),
+        }
+    }
+
+    fn membership(&mut self, a: &'a Expr, b: &'a Expr) -> Outcome<'a> {
+        let needle = self.eval(a)?;
+        if let Kind::List(items) = &b.kind {
+            let mut result: Outcome<'a> = Ok(Value::Bool(false));
+            for item in items {
+                match self.eval(item) {
+                    Ok(v) if compare(BinOp::Eq, &needle, &v)? => return Ok(Value::Bool(true)),
+                    Ok(_) => {}
+                    Err(u) => result = Err(u),
+                }
+            }
+            return result;
+        }
+        let hay = self.eval(b)?;
+        let found = match (needle, hay) {
+            (Value::Str(k), Value::Param(ParamValue::Map(entries))) => entries.iter().any(|(key, _)| key == k),
+            (Value::DateTime(t), Value::Param(ParamValue::Windows(ws))) => ws.iter().any(|(start, end)| *start <= t && t < *end),
+            (v, Value::Param(ParamValue::List(items))) => {
+                let mut found = false;
+                for item in items {
+                    if compare(BinOp::Eq, &v, &item.as_value())? {
+                        found = true;
+                        break;
+                    }
+                }
+                found
+            }
+            _ => return Err(MISMATCH),
+        };
+        Ok(Value::Bool(found))
+    }
+
+    fn call(&mut self, func: Func, args: &'a [Expr]) -> Outcome<'a> {
+        let s = self.scope;
+        match (func, args) {
+            (Func::Has, [arg]) => match &arg.kind {
+                Kind::Fact(id) => Ok(Value::Bool(s.profile.get(*id).is_some())),
+                _ => Err(MISMATCH),
+            },
+            (Func::Date, [arg]) => match self.eval(arg)? {
+                Value::DateTime(t) => date_in(t, s.zone).map(Value::Date).ok_or(Undet::Fault("the date is out of range")),
+                Value::Never => Ok(Value::Never),
+                _ => Err(MISMATCH),
+            },
+            (Func::FloorFen | Func::CeilFen, [arg]) => match self.eval(arg)? {
+                Value::Money(d) if func == Func::FloorFen => Ok(Value::Money(d.floor_to(2))),
+                Value::Money(d) => Ok(Value::Money(d.ceil_to(2))),
+                _ => Err(MISMATCH),
+            },
+            (Func::Min | Func::Max, [a, b]) => {
+                let (va, vb) = (self.eval(a), self.eval(b));
+                let (va, vb) = (va?, vb?);
+                let a_first = compare(if func == Func::Min { BinOp::Le } else { BinOp::Ge }, &va, &vb)?;
+                let pick = if a_first { va } else { vb };
+                // A money and a number literal mix as money.
+                Ok(match (pick, &va, &vb) {
+                    (Value::Int(_) | Value::Dec(_), Value::Money(_), _) | (Value::Int(_) | Value::Dec(_), _, Value::Money(_)) => {
+                        Value::Money(pick.as_dec().ok_or(MISMATCH)?)
+                    }
+                    (Value::Int(n), Value::Dec(_), _) | (Value::Int(n), _, Value::Dec(_)) => Value::Dec(Dec::from_int(n)),
+                    (p, _, _) => p,
+                })
+            }
+            (Func::WindowEnd, [w, t]) => {
+                let (vw, vt) = (self.eval(w), self.eval(t));
+                match (vw?, vt?) {
+                    (Value::Param(ParamValue::Windows(ws)), Value::DateTime(t)) => ws
+                        .iter()
+                        .find(|(start, end)| *start <= t && t < *end)
+                        .map(|(_, end)| Value::DateTime(*end))
+                        .ok_or(Undet::Fault("the instant is in none of the windows")),
+                    _ => Err(MISMATCH),
+                }
+            }
+            _ => Err(MISMATCH),
+        }
+    }
+}
+
+/// Compares two values with a comparison operator (not `in`).
+fn compare(op: BinOp, a: &Value<'_>, b: &Value<'_>) -> Result<bool, Undet> {
+    // `never` equals only `never`, and has no order.
+    match (a, b) {
+        (Value::Never, Value::Never) => return Ok(matches!(op, BinOp::Eq | BinOp::Le | BinOp::Ge)),
+        (Value::Never, _) | (_, Value::Never) => return Ok(op == BinOp::Ne),
+        _ => {}
+    }
+    let ord = match (a, b) {
+        (Value::Str(x), Value::Str(y)) => x.cmp(y),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        (Value::Date(x), Value::Date(y)) => x.cmp(y),
+        (Value::DateTime(x), Value::DateTime(y)) => x.cmp(y),
+        (Value::Version(x), Value::Version(y)) => x.cmp(y),
+        (Value::Duration(x), Value::Duration(y)) => x.cmp(y),
+        (Value::Int(x), Value::Int(y)) => x.cmp(y),
+        (x, y) => match (x.as_dec(), y.as_dec()) {
+            (Some(x), Some(y)) => x.cmp_exact(y),
+            _ => return Err(MISMATCH),
+        },
+    };
+    Ok(match op {
+        BinOp::Eq => ord == Ordering::Equal,
+        BinOp::Ne => ord != Ordering::Equal,
+        BinOp::Lt => ord == Ordering::Less,
+        BinOp::Le => ord != Ordering::Greater,
+        BinOp::Gt => ord == Ordering::Greater,
+        BinOp::Ge => ord != Ordering::Less,
+        _ => return Err(MISMATCH),
+    })
+}
+
+fn arithmetic<'a>(op: BinOp, a: Value<'a>, b: Value<'a>) -> Outcome<'a> {
+    use Value as V;
+    let dec = |f: fn(Dec, Dec) -> Result<Dec, ArithError>, x: Dec, y: Dec| f(x, y).map_err(fault);
+    let f: fn(Dec, Dec) -> Result<Dec, ArithError> = match op {
+        BinOp::Add => Dec::add,
+        BinOp::Sub => Dec::sub,
+        BinOp::Mul => Dec::mul,
+        BinOp::Div => Dec::div,
+        _ => return Err(MISMATCH),
+    };
+    match (a, b) {
+        (V::Int(x), V::Int(y)) if op != BinOp::Div => {
+            let r = match op {
+                BinOp::Add => x.checked_add(y),
+                BinOp::Sub => x.checked_sub(y),
+                _ => x.checked_mul(y),
+            };
+            r.map(V::Int).ok_or(fault(ArithError::Overflow))
+        }
+        (V::Money(x), V::Money(y)) if op == BinOp::Div => dec(f, x, y).map(V::Dec),
+        (V::Money(x), V::Money(y)) => dec(f, x, y).map(V::Money),
+        (V::Money(x), y) => dec(f, x, y.as_dec().ok_or(MISMATCH)?).map(V::Money),
+        (x, V::Money(y)) => dec(f, x.as_dec().ok_or(MISMATCH)?, y).map(V::Money),
+        (V::Never, V::Duration(_)) | (V::Duration(_), V::Never) => Ok(V::Never),
+        (V::Date(d), V::Duration(p)) | (V::Duration(p), V::Date(d)) => {
+            let days = p.whole_days().ok_or(Undet::Fault("a date moves only by whole days"))?;
+            let days = if op == BinOp::Sub { days.checked_neg().ok_or(fault(ArithError::Overflow))? } else { days };
+            d.checked_add(time::Duration::days(days)).map(V::Date).ok_or(Undet::Fault("the date is out of range"))
+        }
+        (V::DateTime(t), V::Duration(p)) | (V::Duration(p), V::DateTime(t)) => {
+            let span = if op == BinOp::Sub { -p.to_duration() } else { p.to_duration() };
+            t.checked_add(span).map(V::DateTime).ok_or(Undet::Fault("the datetime is out of range"))
+        }
+        (V::Duration(x), V::Duration(y)) => {
+            let r = if op == BinOp::Sub { x.seconds.checked_sub(y.seconds) } else { x.seconds.checked_add(y.seconds) };
+            r.map(|seconds| V::Duration(Duration { seconds })).ok_or(fault(ArithError::Overflow))
+        }
+        (x, y) => match (x.as_dec(), y.as_dec()) {
+            (Some(x), Some(y)) => dec(f, x, y).map(V::Dec),
+            _ => Err(MISMATCH),
+        },
+    }
+}

@@ -1,0 +1,48 @@
+//! drawcheck: tells the borrower of a consumer micro-loan line why drawing is restricted and what
+//! they can do about it — on their own device, from a rule pack and their profile.
+//!
+//! The core is pure: text and data in, a verdict or diagnostics out; no I/O, no clock, no
+//! randomness. See ARCHITECTURE.md for the code map and the invariants.
+//!
+//! ```
+//! let pack = drawcheck::compile_pack(drawcheck::DEFAULT_PACK).map_err(|d| format!("{d:?}"))?;
+//! let profile = drawcheck::read_profile(&pack, r#"{"as_of": "2026-11-29T10:00:00+08:00",
+//!     "account": {"status": "frozen"}}"#).map_err(|e| e.to_string())?;
+//! let verdict = drawcheck::check(&pack, &profile, drawcheck::Options::default());
+//! assert_eq!(verdict.status, drawcheck::Status::Frozen);
+//! # Ok::<(), String>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod calendar;
+pub mod expr;
+pub mod i18n;
+pub mod money;
+pub mod pack;
+pub mod profile;
+pub mod schema;
+pub mod value;
+pub mod verdict;
+
+pub use i18n::Locale;
+pub use pack::{Diagnostic, Pack, Severity};
+pub use profile::{Profile, ProfileError};
+pub use verdict::{Options, Reason, Status, Verdict};
+
+/// The default rule pack (POLICY.md v1), embedded.
+pub const DEFAULT_PACK: &str = include_str!("../rules/default.toml");
+
+/// Compiles a rule pack from its TOML text.
+pub fn compile_pack(text: &str) -> Result<Pack, Vec<Diagnostic>> {
+    pack::compile(text)
+}
+
+/// Reads a profile from JSON text, validated against the pack's fact schema.
+pub fn read_profile(pack: &Pack, json: &str) -> Result<Profile, ProfileError> {
+    profile::from_json(&pack.schema, json)
+}
+
+/// Evaluates a profile against a pack.
+pub fn check(pack: &Pack, profile: &Profile, opts: Options) -> Verdict {
+    verdict::evaluate(pack, profile, opts)
+}

@@ -1,0 +1,450 @@
+//! Verdicts: a compiled pack and a profile → status, amounts, ranked reasons with their texts and
+//! steps, and the facts whose absence left a rule undetermined. POLICY.md's "Effects and status"
+//! section is implemented here and only here.
+
+use crate::calendar::{format_rfc3339, in_zone, start_of_day};
+use crate::expr::{eval, Expr, NoTrace, Outcome, Scope, TextTrace, Undet};
+use crate::i18n::{self, Locale};
+use crate::money::{Dec, Fen};
+use crate::pack::{Compiled, Effect, Pack, Piece, Rule, RuleScope, Step, Texts};
+use crate::profile::Profile;
+use crate::schema::{Action, FactId, Schema};
+use crate::value::Value;
+use serde::Serialize;
+
+/// How many reasons are principal (Regulation B: more than four is not helpful).
+pub const PRINCIPAL_REASONS: usize = 4;
+
+/// The overall status, strongest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Frozen: nothing can be drawn; needs a review.
+    Frozen,
+    /// Blocked until the borrower acts.
+    Blocked,
+    /// Paused until a time.
+    Paused,
+    /// A needed fact is missing, and nothing determined blocks.
+    Incomplete,
+    /// Drawing is possible, but reduced or capped.
+    Limited,
+    /// Drawing is possible up to the line.
+    Eligible,
+}
+
+impl Status {
+    /// The contract's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Eligible => "eligible",
+            Status::Limited => "limited",
+            Status::Paused => "paused",
+            Status::Blocked => "blocked",
+            Status::Frozen => "frozen",
+            Status::Incomplete => "incomplete",
+        }
+    }
+
+    /// Whether nothing at all can be drawn.
+    pub fn stops_drawing(self) -> bool {
+        matches!(self, Status::Frozen | Status::Blocked | Status::Paused | Status::Incomplete)
+    }
+}
+
+/// Options for one evaluation.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Overrides the profile's locale.
+    pub locale: Option<Locale>,
+    /// Keep a trace of every rule's condition.
+    pub trace: bool,
+}
+
+/// The verdict, shaped as CONTRACT.md gives it (plus fields the contract allows adding).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Verdict {
+    /// Overall status.
+    pub status: Status,
+    /// The most the borrower can draw now.
+    pub available: Fen,
+    /// The line after every reduction.
+    pub effective_limit: Fen,
+    /// Every fired rule, strongest first, then in policy order.
+    pub reasons: Vec<Reason>,
+    /// Profile paths whose absence left a rule undetermined, sorted.
+    pub missing: Vec<String>,
+    /// Rules that could not be decided, with why.
+    pub undetermined: Vec<Undetermined>,
+    /// The evaluation instant, as given.
+    pub as_of: String,
+    /// The language of the texts.
+    pub locale: &'static str,
+    /// Which pack decided.
+    pub pack: PackRef,
+    /// Each rule's condition, node by node (only when asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Vec<RuleTrace>>,
+}
+
+/// A fired rule, in words and figures.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Reason {
+    /// Rule id.
+    pub rule: String,
+    /// What it does.
+    pub effect: Effect,
+    /// About the borrower, or a change for a class of accounts.
+    pub scope: RuleScope,
+    /// The pack's grouping label.
+    pub category: String,
+    /// Among the first four.
+    pub principal: bool,
+    /// Short title.
+    pub title: String,
+    /// Plain-words detail with the borrower's figures.
+    pub detail: String,
+    /// For limit and cap: the reduced line or the largest drawdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Fen>,
+    /// When it ends by itself (RFC 3339), or null.
+    pub until: Option<String>,
+    /// What the borrower can do, in order.
+    pub steps: Vec<StepOut>,
+}
+
+/// A remediation step with its figures.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepOut {
+    /// The kind of step.
+    pub action: Action,
+    /// What to do, in words.
+    pub text: String,
+    /// An amount to repay, reduce by, draw at most, ….
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Fen>,
+    /// A target amount.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<Fen>,
+    /// A date to wait until (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    /// A phone number to call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// A rule that could not be decided.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Undetermined {
+    /// Rule id.
+    pub rule: String,
+    /// The missing facts it needed, or what went wrong.
+    pub why: String,
+}
+
+/// The pack that decided.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PackRef {
+    /// `[pack] id`.
+    pub id: String,
+    /// `[pack] version`.
+    pub version: String,
+    /// Hex SHA-256 of the pack text.
+    pub sha256: String,
+}
+
+/// One rule's condition, evaluated node by node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleTrace {
+    /// Rule id.
+    pub rule: String,
+    /// `fired`, `not fired` or `undetermined`.
+    pub result: &'static str,
+    /// The condition as written.
+    pub when: String,
+    /// Each evaluated node, outermost first, with its depth.
+    pub nodes: Vec<TraceNode>,
+}
+
+/// One node of a traced condition.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TraceNode {
+    /// Nesting depth (0 is the whole condition).
+    pub depth: usize,
+    /// The node's source text.
+    pub text: String,
+    /// Its value.
+    pub value: String,
+}
+
+/// A rule that fired, with its evaluated amount and end.
+struct Fired {
+    index: usize,
+    amount: Option<Dec>,
+    until: Option<Value<'static>>,
+}
+
+/// Evaluates a profile against a pack.
+pub fn evaluate(pack: &Pack, profile: &Profile, opts: Options) -> Verdict {
+    let zone = profile.as_of.offset();
+    let locale = opts.locale.or(profile.locale).or_else(|| pack.locales.first().copied()).unwrap_or(Locale::ZhCn);
+    let mut missing: Vec<FactId> = Vec::new();
+    let mut fired: Vec<Fired> = Vec::new();
+    let mut undetermined: Vec<Undetermined> = Vec::new();
+    let mut traces = opts.trace.then(Vec::new);
+    let base = Scope { profile, params: &pack.params, zone, available: None, status: None, locals: &[] };
+
+    for (index, rule) in pack.rules.iter().enumerate().filter(|(_, r)| !r.last) {
+        decide(&pack.schema, index, rule, &base, &mut missing, &mut fired, &mut undetermined, traces.as_mut());
+    }
+
+    let limit = line_amount(&pack.credit_limit.expr, &base, &mut missing);
+    let used = line_amount(&pack.used.expr, &base, &mut missing);
+    let (mut status, effective_limit, available) = tally(pack, &fired, !undetermined.is_empty(), limit, used);
+
+    // Rules that read `available` or `status` see the outcome of the others and cannot change `available`.
+    let last_scope = Scope { available: Some(available.to_dec()), status: Some(status.name()), ..base };
+    let before = fired.len();
+    for (index, rule) in pack.rules.iter().enumerate().filter(|(_, r)| r.last) {
+        decide(&pack.schema, index, rule, &last_scope, &mut missing, &mut fired, &mut undetermined, traces.as_mut());
+    }
+    if fired.len() > before && status == Status::Eligible {
+        status = Status::Limited;
+    }
+
+    fired.sort_by_key(|f| (pack.rules.get(f.index).map(|r| r.effect), f.index));
+    let reasons = fired
+        .iter()
+        .enumerate()
+        .filter_map(|(rank, f)| reason(pack, f, rank < PRINCIPAL_REASONS, &last_scope, locale))
+        .collect();
+
+    let mut missing_paths: Vec<String> = missing.iter().filter_map(|id| pack.schema.fact(*id)).map(|f| f.path.clone()).collect();
+    missing_paths.sort();
+    missing_paths.dedup();
+
+    Verdict {
+        status,
+        available: if status.stops_drawing() { Fen::ZERO } else { available },
+        effective_limit,
+        reasons,
+        missing: missing_paths,
+        undetermined,
+        as_of: format_rfc3339(profile.as_of),
+        locale: locale.tag(),
+        pack: PackRef { id: pack.id.clone(), version: pack.version.clone(), sha256: pack.sha256.clone() },
+        trace: traces,
+    }
+}
+
+/// Decides one rule: fired (with amount and end), not fired, or undetermined.
+#[allow(clippy::too_many_arguments)]
+fn decide<'a>(
+    schema: &Schema,
+    index: usize,
+    rule: &'a Rule,
+    scope: &Scope<'a, '_>,
+    missing: &mut Vec<FactId>,
+    fired: &mut Vec<Fired>,
+    undetermined: &mut Vec<Undetermined>,
+    traces: Option<&mut Vec<RuleTrace>>,
+) {
+    let mark = missing.len();
+    let outcome = match traces {
+        None => eval(&rule.when.expr, scope, missing, &mut NoTrace),
+        Some(traces) => {
+            let mut tracer = TextTrace::default();
+            let out = eval(&rule.when.expr, scope, missing, &mut tracer);
+            traces.push(trace_of(rule, &out, &tracer));
+            out
+        }
+    };
+    let result = match outcome {
+        Ok(Value::Bool(true)) => fired_parts(rule, scope, missing),
+        Ok(_) => return,
+        Err(u) => Err(u),
+    };
+    match result {
+        Ok((amount, until)) => fired.push(Fired { index, amount, until }),
+        Err(u) => {
+            let why = match u {
+                Undet::Missing => {
+                    let paths: Vec<&str> = missing.get(mark..).unwrap_or(&[]).iter().filter_map(|id| schema.fact(*id)).map(|f| f.path.as_str()).collect();
+                    format!("missing {}", paths.join(", "))
+                }
+                Undet::Fault(f) => f.to_string(),
+            };
+            undetermined.push(Undetermined { rule: rule.id.clone(), why });
+        }
+    }
+}
+
+/// A fired rule's amount (which it cannot do without) and end (which it can: `until` is then null).
+fn fired_parts(rule: &Rule, scope: &Scope<'_, '_>, missing: &mut Vec<FactId>) -> Result<(Option<Dec>, Option<Value<'static>>), Undet> {
+    let amount = match &rule.amount {
+        Some(c) => match eval(&c.expr, scope, missing, &mut NoTrace)? {
+            Value::Money(d) => Some(d),
+            v => v.as_dec(),
+        },
+        None => None,
+    };
+    let until = rule.until.as_ref().and_then(|c| until_value(c, scope, missing));
+    Ok((amount, until))
+}
+
+/// An `until` as a datetime in the borrower's zone (a date means its 00:00), or `never`.
+fn until_value(c: &Compiled, scope: &Scope<'_, '_>, missing: &mut Vec<FactId>) -> Option<Value<'static>> {
+    match eval(&c.expr, scope, missing, &mut NoTrace).ok()? {
+        Value::DateTime(t) => Some(Value::DateTime(in_zone(t, scope.zone))),
+        Value::Date(d) => Some(Value::DateTime(start_of_day(d, scope.zone))),
+        Value::Never => Some(Value::Never),
+        _ => None,
+    }
+}
+
+fn line_amount(e: &Expr, scope: &Scope<'_, '_>, missing: &mut Vec<FactId>) -> Option<Dec> {
+    eval(e, scope, missing, &mut NoTrace).ok().and_then(|v| v.as_dec())
+}
+
+/// Status, effective limit and available amount from the fired rules (POLICY.md, "Effects and status").
+fn tally(pack: &Pack, fired: &[Fired], any_undetermined: bool, limit: Option<Dec>, used: Option<Dec>) -> (Status, Fen, Fen) {
+    let effect_of = |f: &Fired| pack.rules.get(f.index).map(|r| r.effect);
+    let strongest = fired.iter().filter_map(effect_of).min();
+    let mut effective = limit;
+    let mut cap: Option<Dec> = None;
+    for f in fired {
+        match (effect_of(f), f.amount) {
+            (Some(Effect::Limit), Some(a)) => effective = effective.map(|e| e.min(a)),
+            (Some(Effect::Cap), Some(a)) => cap = Some(cap.map_or(a, |c| c.min(a))),
+            _ => {}
+        }
+    }
+    let effective_fen = effective.map(|e| Fen::floor(e).max(Fen::ZERO)).unwrap_or(Fen::ZERO);
+    let line_known = limit.is_some() && used.is_some();
+    let status = match strongest {
+        Some(Effect::Freeze) => Status::Frozen,
+        Some(Effect::Block) => Status::Blocked,
+        Some(Effect::Pause) => Status::Paused,
+        _ if any_undetermined || !line_known => Status::Incomplete,
+        Some(Effect::Limit | Effect::Cap) => Status::Limited,
+        None => Status::Eligible,
+    };
+    let headroom = match (effective, used) {
+        (Some(e), Some(u)) => e.sub(u).ok(),
+        _ => None,
+    };
+    let most = match (headroom, cap) {
+        (Some(h), Some(c)) => h.min(c),
+        (Some(h), None) => h,
+        _ => Dec::ZERO,
+    };
+    let available = if status.stops_drawing() { Fen::ZERO } else { Fen::floor(most).max(Fen::ZERO) };
+    (status, effective_fen, available)
+}
+
+fn reason(pack: &Pack, f: &Fired, principal: bool, scope: &Scope<'_, '_>, locale: Locale) -> Option<Reason> {
+    let rule = pack.rules.get(f.index)?;
+    let mut scratch = Vec::new();
+    // Locals in the order the pack compiler laid them out: amount, until (each if the rule has
+    // one), then its `let` values.
+    let mut locals: Vec<Outcome<'_>> = Vec::with_capacity(2 + rule.lets.len());
+    if rule.amount.is_some() {
+        locals.push(f.amount.map(Value::Money).ok_or(Undet::Missing));
+    }
+    if rule.until.is_some() {
+        locals.push(f.until.ok_or(Undet::Missing));
+    }
+    for (_, c) in &rule.lets {
+        let v = eval(&c.expr, scope, &mut scratch, &mut NoTrace);
+        locals.push(v);
+    }
+    let rule_scope = Scope { locals: &locals, ..*scope };
+    let steps = rule.steps.iter().map(|s| step(s, &rule_scope, locale)).collect();
+    Some(Reason {
+        rule: rule.id.clone(),
+        effect: rule.effect,
+        scope: rule.scope,
+        category: rule.category.clone(),
+        principal,
+        title: render(&rule.title, &rule_scope, locale),
+        detail: render(&rule.detail, &rule_scope, locale),
+        amount: f.amount.map(|a| Fen::floor(a).max(Fen::ZERO)),
+        until: match f.until {
+            Some(Value::DateTime(t)) => Some(format_rfc3339(t)),
+            _ => None,
+        },
+        steps,
+    })
+}
+
+fn step(s: &Step, scope: &Scope<'_, '_>, locale: Locale) -> StepOut {
+    let mut scratch = Vec::new();
+    let mut locals: Vec<Outcome<'_>> = scope.locals.to_vec();
+    let mut values: [Option<Value<'_>>; 4] = [None; 4];
+    for (slot, field) in values.iter_mut().zip(s.fields.iter()) {
+        if let Some(c) = field {
+            let v = match eval(&c.expr, scope, &mut scratch, &mut NoTrace) {
+                Ok(Value::Date(d)) => Ok(Value::DateTime(start_of_day(d, scope.zone))),
+                Ok(Value::DateTime(t)) => Ok(Value::DateTime(in_zone(t, scope.zone))),
+                other => other,
+            };
+            *slot = v.ok();
+            locals.push(v);
+        }
+    }
+    let step_scope = Scope { locals: &locals, ..*scope };
+    let [amount, to, until, phone] = values;
+    let fen = |v: Option<Value<'_>>| v.and_then(|v| v.as_dec()).map(Fen::floor);
+    StepOut {
+        action: s.action,
+        text: render(&s.text, &step_scope, locale),
+        amount: fen(amount),
+        to: fen(to),
+        until: match until {
+            Some(Value::DateTime(t)) => Some(format_rfc3339(t)),
+            _ => None,
+        },
+        phone: match phone {
+            Some(Value::Str(p)) => Some(p.to_string()),
+            _ => None,
+        },
+    }
+}
+
+/// Fills a template for `locale` (falling back to the other language) with formatted values.
+fn render(texts: &Texts, scope: &Scope<'_, '_>, locale: Locale) -> String {
+    let Some(pieces) = texts.pick(locale) else { return String::new() };
+    let mut out = String::new();
+    let mut scratch = Vec::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Value(e) => match eval(e, scope, &mut scratch, &mut NoTrace) {
+                Ok(v) => out.push_str(&i18n::value(&v, scope.zone, locale)),
+                Err(_) => out.push('—'),
+            },
+        }
+    }
+    out
+}
+
+fn trace_of(rule: &Rule, out: &Outcome<'_>, tracer: &TextTrace) -> RuleTrace {
+    let result = match out {
+        Ok(Value::Bool(true)) => "fired",
+        Ok(_) => "not fired",
+        Err(_) => "undetermined",
+    };
+    let mut nodes = Vec::new();
+    walk(&rule.when.expr, &rule.when.source, tracer, 0, &mut nodes);
+    RuleTrace { rule: rule.id.clone(), result, when: rule.when.source.clone(), nodes }
+}
+
+fn walk(e: &Expr, src: &str, tracer: &TextTrace, depth: usize, out: &mut Vec<TraceNode>) {
+    let Some(value) = tracer.get(e.id) else { return };
+    let text = src.get(e.span.start as usize..e.span.end as usize).unwrap_or("").to_string();
+    out.push(TraceNode { depth, text, value: value.to_string() });
+    for child in e.children() {
+        walk(child, src, tracer, depth + 1, out);
+    }
+}
