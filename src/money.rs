@@ -105,21 +105,21 @@ impl Dec {
     }
 
     /// `self + other`, exactly.
-    pub fn add(self, other: Dec) -> Result<Dec, ArithError> {
+    pub fn checked_add(self, other: Dec) -> Result<Dec, ArithError> {
         let (a, b, scale) = self.aligned(other)?;
         let mantissa = a.checked_add(b).ok_or(ArithError::Overflow)?;
         Ok(Dec { mantissa, scale })
     }
 
     /// `self - other`, exactly.
-    pub fn sub(self, other: Dec) -> Result<Dec, ArithError> {
+    pub fn checked_sub(self, other: Dec) -> Result<Dec, ArithError> {
         let (a, b, scale) = self.aligned(other)?;
         let mantissa = a.checked_sub(b).ok_or(ArithError::Overflow)?;
         Ok(Dec { mantissa, scale })
     }
 
     /// `self × other`, exactly.
-    pub fn mul(self, other: Dec) -> Result<Dec, ArithError> {
+    pub fn checked_mul(self, other: Dec) -> Result<Dec, ArithError> {
         let a = self.normalized();
         let b = other.normalized();
         let mantissa = a.mantissa.checked_mul(b.mantissa).ok_or(ArithError::Overflow)?;
@@ -131,7 +131,7 @@ impl Dec {
     }
 
     /// `self ÷ other`, to [`DIV_SCALE`] decimals, rounded toward zero.
-    pub fn div(self, other: Dec) -> Result<Dec, ArithError> {
+    pub fn checked_div(self, other: Dec) -> Result<Dec, ArithError> {
         let a = self.normalized();
         let b = other.normalized();
         if b.mantissa == 0 {
@@ -148,7 +148,7 @@ impl Dec {
     }
 
     /// The negation.
-    pub fn neg(self) -> Result<Dec, ArithError> {
+    pub fn checked_neg(self) -> Result<Dec, ArithError> {
         let mantissa = self.mantissa.checked_neg().ok_or(ArithError::Overflow)?;
         Ok(Dec { mantissa, scale: self.scale })
     }
@@ -346,30 +346,25 @@ impl fmt::Display for MoneyError {
 
 /// Parses an amount as a profile gives it: `"320.50"`, `"320.5"`, `"320"`.
 pub fn parse_money(text: &str) -> Result<Dec, MoneyError> {
-    if text.starts_with('-') {
-        return match Dec::parse(text) {
-            Some(_) => Err(MoneyError::Negative),
-            None => Err(MoneyError::NotANumber),
-        };
-    }
-    let d = Dec::parse(text).ok_or_else(|| {
-        if text.len() > 60 { MoneyError::TooLarge } else { MoneyError::NotANumber }
-    });
-    let d = match d {
-        Ok(d) => d,
-        // A long run of digits that overflowed is too large rather than malformed.
-        Err(_) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') => {
-            return Err(if text.split('.').nth(1).is_some_and(|f| f.len() > 2) {
-                MoneyError::TooManyDecimals
-            } else {
-                MoneyError::TooLarge
-            })
-        }
-        Err(e) => return Err(e),
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
     };
-    if d.scale() > 2 {
+    let (int_part, frac_part) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int_part) || (body.contains('.') && !digits(frac_part)) {
+        return Err(MoneyError::NotANumber);
+    }
+    if negative {
+        return Err(MoneyError::Negative);
+    }
+    if frac_part.len() > 2 {
         return Err(MoneyError::TooManyDecimals);
     }
+    if int_part.trim_start_matches('0').len() > 12 {
+        return Err(MoneyError::TooLarge);
+    }
+    let d = Dec::parse(body).ok_or(MoneyError::NotANumber)?;
     if d.cmp_exact(Dec::from_fen(MAX_MONEY_FEN)) == Ordering::Greater {
         return Err(MoneyError::TooLarge);
     }
@@ -386,12 +381,12 @@ mod tests {
 
     #[test]
     fn arithmetic_is_exact() {
-        assert_eq!(d("0.1").add(d("0.2")), Ok(d("0.3")));
-        assert_eq!(d("0.5").mul(d("10000.01")), Ok(d("5000.005")));
-        assert_eq!(d("0.7").mul(d("20000.00")).map(|x| x.to_string()), Ok("14000".to_string()));
-        assert_eq!(d("10").div(d("4")), Ok(d("2.5")));
-        assert_eq!(d("1").div(d("3")).map(|x| x.to_string()), Ok("0.333333333333".to_string()));
-        assert_eq!(d("1").div(d("0")), Err(ArithError::DivideByZero));
+        assert_eq!(d("0.1").checked_add(d("0.2")), Ok(d("0.3")));
+        assert_eq!(d("0.5").checked_mul(d("10000.01")), Ok(d("5000.005")));
+        assert_eq!(d("0.7").checked_mul(d("20000.00")).map(|x| x.to_string()), Ok("14000".to_string()));
+        assert_eq!(d("10").checked_div(d("4")), Ok(d("2.5")));
+        assert_eq!(d("1").checked_div(d("3")).map(|x| x.to_string()), Ok("0.333333333333".to_string()));
+        assert_eq!(d("1").checked_div(d("0")), Err(ArithError::DivideByZero));
     }
 
     #[test]
@@ -406,8 +401,8 @@ mod tests {
     #[test]
     fn overflow_is_an_error_not_a_wrap() {
         let big = Dec::new(i128::MAX / 2, 0);
-        assert_eq!(big.mul(d("3")), Err(ArithError::Overflow));
-        assert_eq!(big.add(big).and_then(|x| x.add(big)), Err(ArithError::Overflow));
+        assert_eq!(big.checked_mul(d("3")), Err(ArithError::Overflow));
+        assert_eq!(big.checked_add(big).and_then(|x| x.checked_add(big)), Err(ArithError::Overflow));
     }
 
     #[test]
@@ -430,6 +425,6 @@ mod tests {
         assert_eq!(Fen(123450).grouped(), "1,234.50");
         assert_eq!(Fen(5).grouped(), "0.05");
         assert_eq!(Fen(99_999_999_999_999).grouped(), "999,999,999,999.99");
-        assert_eq!(Fen(100_000_00).grouped(), "100,000.00");
+        assert_eq!(Fen(10_000_000).grouped(), "100,000.00");
     }
 }

@@ -331,7 +331,7 @@ fn tally(pack: &Pack, fired: &[Fired], any_undetermined: bool, limit: Option<Dec
         None => Status::Eligible,
     };
     let headroom = match (effective, used) {
-        (Some(e), Some(u)) => e.sub(u).ok(),
+        (Some(e), Some(u)) => e.checked_sub(u).ok(),
         _ => None,
     };
     let most = match (headroom, cap) {

@@ -142,8 +142,8 @@ impl<'a, T: Tracer> Evaluator<'_, 'a, '_, '_, T> {
             },
             Kind::Unary(UnOp::Neg, a) => match self.eval(a)? {
                 Value::Int(n) => n.checked_neg().map(Value::Int).ok_or(fault(ArithError::Overflow)),
-                Value::Dec(d) => d.neg().map(Value::Dec).map_err(fault),
-                Value::Money(d) => d.neg().map(Value::Money).map_err(fault),
+                Value::Dec(d) => d.checked_neg().map(Value::Dec).map_err(fault),
+                Value::Money(d) => d.checked_neg().map(Value::Money).map_err(fault),
                 Value::Duration(d) => d.seconds.checked_neg().map(|seconds| Value::Duration(Duration { seconds })).ok_or(fault(ArithError::Overflow)),
                 _ => Err(MISMATCH),
             },
@@ -311,10 +311,10 @@ fn arithmetic<'a>(op: BinOp, a: Value<'a>, b: Value<'a>) -> Outcome<'a> {
     use Value as V;
     let dec = |f: fn(Dec, Dec) -> Result<Dec, ArithError>, x: Dec, y: Dec| f(x, y).map_err(fault);
     let f: fn(Dec, Dec) -> Result<Dec, ArithError> = match op {
-        BinOp::Add => Dec::add,
-        BinOp::Sub => Dec::sub,
-        BinOp::Mul => Dec::mul,
-        BinOp::Div => Dec::div,
+        BinOp::Add => Dec::checked_add,
+        BinOp::Sub => Dec::checked_sub,
+        BinOp::Mul => Dec::checked_mul,
+        BinOp::Div => Dec::checked_div,
         _ => return Err(MISMATCH),
     };
     match (a, b) {

@@ -71,7 +71,7 @@ fn coerce_money(e: &mut Expr) -> bool {
         Kind::Dec(d) => *d,
         Kind::Unary(UnOp::Neg, inner) => match &inner.kind {
             Kind::Int(n) => Dec::from_int(n.saturating_neg()),
-            Kind::Dec(d) => match d.neg() {
+            Kind::Dec(d) => match d.checked_neg() {
                 Ok(d) => d,
                 Err(_) => return false,
             },
