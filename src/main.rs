@@ -73,7 +73,10 @@ fn parse_args() -> Result<Args, Failure> {
             Long("rules") | Short('r') => args.rules = Some(parser.value()?.string()?),
             Long("locale") => {
                 let tag = parser.value()?.string()?;
-                args.locale = Some(Locale::parse(&tag).ok_or_else(|| Failure(format!("--locale {tag:?}: drawcheck speaks zh-CN and en")))?);
+                args.locale = Some(
+                    Locale::parse(&tag)
+                        .ok_or_else(|| Failure(format!("--locale {tag:?}: drawcheck speaks zh-CN and en")))?,
+                );
             }
             Long("trace") => args.trace = true,
             Value(v) if args.command.is_empty() => args.command = v.string()?,
@@ -124,9 +127,12 @@ fn read_input(path: &str) -> Result<String, Failure> {
     };
     reader.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| Failure(format!("{path}: {e}")))?;
     if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(Failure(format!("{path}: larger than {MAX_INPUT_BYTES} bytes; this is not a profile or a rule pack")));
+        return Err(Failure(format!(
+            "{path}: larger than {MAX_INPUT_BYTES} bytes; this is not a profile or a rule pack"
+        )));
     }
-    String::from_utf8(bytes).map_err(|e| Failure(format!("{path}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))
+    String::from_utf8(bytes)
+        .map_err(|e| Failure(format!("{path}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))
 }
 
 fn load_pack(path: Option<&str>) -> Result<Pack, Failure> {
@@ -195,13 +201,32 @@ fn explain(pack: &Pack, v: &Verdict) -> String {
         out.push_str(&line);
         out.push('\n');
     };
-    push(&mut out, format!("pack {} {} (sha256 {}…), as of {}, locale {}", pack.id, pack.version, v.pack.sha256.get(..12).unwrap_or(""), v.as_of, v.locale));
-    push(&mut out, bold(&format!("status: {}   available: {}   effective limit: {}", v.status.name(), v.available.plain(), v.effective_limit.plain())));
+    push(
+        &mut out,
+        format!(
+            "pack {} {} (sha256 {}…), as of {}, locale {}",
+            pack.id,
+            pack.version,
+            v.pack.sha256.get(..12).unwrap_or(""),
+            v.as_of,
+            v.locale
+        ),
+    );
+    push(
+        &mut out,
+        bold(&format!(
+            "status: {}   available: {}   effective limit: {}",
+            v.status.name(),
+            v.available.plain(),
+            v.effective_limit.plain()
+        )),
+    );
     if v.reasons.is_empty() {
         push(&mut out, "no rule restricts drawing".into());
     }
     for (i, r) in v.reasons.iter().enumerate() {
-        let effect = serde_json::to_value(r.effect).ok().and_then(|x| x.as_str().map(str::to_string)).unwrap_or_default();
+        let effect =
+            serde_json::to_value(r.effect).ok().and_then(|x| x.as_str().map(str::to_string)).unwrap_or_default();
         let marker = if r.principal { "" } else { " (more)" };
         push(&mut out, String::new());
         push(&mut out, bold(&format!("{}. {} — {effect}, {}{marker}", i + 1, r.title, r.rule)));

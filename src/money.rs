@@ -159,10 +159,18 @@ impl Dec {
             Ok((a, b, _)) => a.cmp(&b),
             // Alignment overflows only when the side with fewer decimals is enormous: its sign decides.
             Err(_) if self.scale < other.scale => {
-                if self.mantissa >= 0 { Ordering::Greater } else { Ordering::Less }
+                if self.mantissa >= 0 {
+                    Ordering::Greater
+                } else {
+                    Ordering::Less
+                }
             }
             Err(_) => {
-                if other.mantissa >= 0 { Ordering::Less } else { Ordering::Greater }
+                if other.mantissa >= 0 {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                }
             }
         }
     }
@@ -180,10 +188,9 @@ impl Dec {
     fn round_to(self, scale: u32, up: bool) -> Dec {
         if self.scale <= scale {
             // Only an enormous value fails to rescale: saturate rather than misplace the point.
-            return self.rescale(scale).unwrap_or(Dec {
-                mantissa: if self.mantissa < 0 { i128::MIN } else { i128::MAX },
-                scale,
-            });
+            return self
+                .rescale(scale)
+                .unwrap_or(Dec { mantissa: if self.mantissa < 0 { i128::MIN } else { i128::MAX }, scale });
         }
         let Some(div) = pow10(self.scale - scale) else {
             // More than 38 decimals below the target: the value rounds to zero or one unit.
@@ -261,11 +268,8 @@ impl fmt::Display for Dec {
         if scale == 0 {
             return f.write_str(&digits);
         }
-        let padded = if digits.len() <= scale {
-            format!("{}{}", "0".repeat(scale + 1 - digits.len()), digits)
-        } else {
-            digits
-        };
+        let padded =
+            if digits.len() <= scale { format!("{}{}", "0".repeat(scale + 1 - digits.len()), digits) } else { digits };
         let (int_part, frac_part) = padded.split_at(padded.len() - scale);
         write!(f, "{int_part}.{frac_part}")
     }

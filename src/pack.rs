@@ -322,7 +322,8 @@ pub fn compile(text: &str) -> Result<Pack, Vec<Diagnostic>> {
         }
     };
     let pack = cx.pack(raw);
-    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = cx.diags.into_iter().partition(|d| d.severity == Severity::Error);
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        cx.diags.into_iter().partition(|d| d.severity == Severity::Error);
     match pack {
         Some(mut pack) if errors.is_empty() => {
             pack.warnings = warnings;
@@ -379,7 +380,16 @@ impl Compiler<'_> {
     fn push(&mut self, severity: Severity, span: core::ops::Range<usize>, message: String, hint: Option<String>) {
         let (line, column) = self.position(span.start);
         let (end_line, end_column) = self.position(span.end.max(span.start));
-        self.diags.push(Diagnostic { severity, message, hint, line, column, end_line, end_column, rule: self.rule.clone() });
+        self.diags.push(Diagnostic {
+            severity,
+            message,
+            hint,
+            line,
+            column,
+            end_line,
+            end_column,
+            rule: self.rule.clone(),
+        });
     }
 
     fn error(&mut self, span: core::ops::Range<usize>, message: impl Into<String>, hint: Option<String>) {
@@ -416,14 +426,19 @@ impl Compiler<'_> {
         let (param_names, params, param_types) = self.params(&raw.params);
         let names = Names { schema: &schema, params: &param_types, locals: &[] };
         let line = raw.line.into_inner();
-        let credit_limit = self.expression(&line.credit_limit, &Type::Money, "[line] credit_limit", &names, &mut Usage::default());
+        let credit_limit =
+            self.expression(&line.credit_limit, &Type::Money, "[line] credit_limit", &names, &mut Usage::default());
         let used = self.expression(&line.used, &Type::Money, "[line] used", &names, &mut Usage::default());
         if raw.rules.len() > MAX_RULES {
             self.error(0..0, format!("the pack has {} rules; at most {MAX_RULES} are accepted", raw.rules.len()), None);
             return None;
         }
         if raw.rules.is_empty() {
-            self.warn(0..0, "the pack has no rules: every profile will be eligible", Some("add rules as [[rules]] tables".into()));
+            self.warn(
+                0..0,
+                "the pack has no rules: every profile will be eligible",
+                Some("add rules as [[rules]] tables".into()),
+            );
         }
         let mut rules = Vec::with_capacity(raw.rules.len());
         let mut seen: BTreeMap<String, ()> = BTreeMap::new();
@@ -433,9 +448,17 @@ impl Compiler<'_> {
             let id = raw_rule.id.get_ref().clone();
             self.rule = Some(id.clone());
             if !is_snake(&id) {
-                self.error(raw_rule.id.span(), format!("rule id `{id}` should be lower_snake_case"), Some("like `overdue_now`: letters, digits and _".into()));
+                self.error(
+                    raw_rule.id.span(),
+                    format!("rule id `{id}` should be lower_snake_case"),
+                    Some("like `overdue_now`: letters, digits and _".into()),
+                );
             } else if seen.insert(id.clone(), ()).is_some() {
-                self.error(raw_rule.id.span(), format!("rule id `{id}` is used twice"), Some("rule ids are part of the public contract and must be unique".into()));
+                self.error(
+                    raw_rule.id.span(),
+                    format!("rule id `{id}` is used twice"),
+                    Some("rule ids are part of the public contract and must be unique".into()),
+                );
             }
             if let Some(rule) = self.rule_def(raw_rule, span, &schema, &param_types, &locales) {
                 rules.push(rule);
@@ -466,7 +489,11 @@ impl Compiler<'_> {
             match Locale::parse(tag) {
                 Some(l) if !out.contains(&l) => out.push(l),
                 Some(_) => {}
-                None => self.error(list.span(), format!("locale \"{tag}\" is not supported"), Some("drawcheck speaks \"zh-CN\" and \"en\"".into())),
+                None => self.error(
+                    list.span(),
+                    format!("locale \"{tag}\" is not supported"),
+                    Some("drawcheck speaks \"zh-CN\" and \"en\"".into()),
+                ),
             }
         }
         if out.is_empty() {
@@ -479,14 +506,22 @@ impl Compiler<'_> {
         let mut schema = Schema::new();
         for (group, fields) in facts {
             if !is_snake(group.get_ref()) || ["as_of", "locale", "params"].contains(&group.get_ref().as_str()) {
-                self.error(group.span(), format!("`{}` cannot be a fact group", group.get_ref()), Some("group names are lower_snake_case and not as_of, locale or params".into()));
+                self.error(
+                    group.span(),
+                    format!("`{}` cannot be a fact group", group.get_ref()),
+                    Some("group names are lower_snake_case and not as_of, locale or params".into()),
+                );
                 continue;
             }
             for (field, spec) in fields {
                 let span = spec.span();
                 let spec = spec.get_ref();
                 if !is_snake(field.get_ref()) {
-                    self.error(field.span(), format!("fact name `{}` should be lower_snake_case", field.get_ref()), None);
+                    self.error(
+                        field.span(),
+                        format!("fact name `{}` should be lower_snake_case", field.get_ref()),
+                        None,
+                    );
                     continue;
                 }
                 let Some(kind) = self.fact_kind(spec, &mut schema) else { continue };
@@ -498,7 +533,11 @@ impl Compiler<'_> {
                         false
                     }
                     Some(n) => {
-                        self.error(n.span(), format!("null = \"{}\" is not a choice", n.get_ref()), Some("the only choice is null = \"never\"; leave it out for null = absent".into()));
+                        self.error(
+                            n.span(),
+                            format!("null = \"{}\" is not a choice", n.get_ref()),
+                            Some("the only choice is null = \"never\"; leave it out for null = absent".into()),
+                        );
                         false
                     }
                 };
@@ -506,7 +545,11 @@ impl Compiler<'_> {
                     let parsed = Action::parse(a.get_ref());
                     if parsed.is_none() {
                         let names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
-                        self.error(a.span(), format!("unknown action \"{}\"", a.get_ref()), Some(format!("the actions are {}", names.join(", "))));
+                        self.error(
+                            a.span(),
+                            format!("unknown action \"{}\"", a.get_ref()),
+                            Some(format!("the actions are {}", names.join(", "))),
+                        );
                     }
                     parsed
                 });
@@ -539,13 +582,19 @@ impl Compiler<'_> {
             "enum" => match &spec.values {
                 Some(values) if !values.is_empty() => FactKind::Enum(schema.add_enum(values.clone())),
                 _ => {
-                    self.error(spec.ty.span(), "an enum fact needs its values", Some("like values = [\"active\", \"frozen\", \"closed\"]".into()));
+                    self.error(
+                        spec.ty.span(),
+                        "an enum fact needs its values",
+                        Some("like values = [\"active\", \"frozen\", \"closed\"]".into()),
+                    );
                     return None;
                 }
             },
             other => {
                 let types = ["money", "int", "decimal", "bool", "date", "datetime", "string", "enum", "version"];
-                let hint = suggest(other, types).map(|s| format!("did you mean \"{s}\"?")).unwrap_or_else(|| format!("the types are {}", types.join(", ")));
+                let hint = suggest(other, types)
+                    .map(|s| format!("did you mean \"{s}\"?"))
+                    .unwrap_or_else(|| format!("the types are {}", types.join(", ")));
                 self.error(spec.ty.span(), format!("unknown fact type \"{other}\""), Some(hint));
                 return None;
             }
@@ -554,7 +603,10 @@ impl Compiler<'_> {
     }
 
     #[allow(clippy::type_complexity)]
-    fn params(&mut self, raw: &BTreeMap<Spanned<String>, Spanned<toml::Value>>) -> (Vec<String>, Vec<ParamValue>, Vec<(String, Type)>) {
+    fn params(
+        &mut self,
+        raw: &BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    ) -> (Vec<String>, Vec<ParamValue>, Vec<(String, Type)>) {
         let (mut names, mut values, mut types) = (Vec::new(), Vec::new(), Vec::new());
         for (name, value) in raw {
             if !is_snake(name.get_ref()) {
@@ -567,13 +619,22 @@ impl Compiler<'_> {
                     values.push(v);
                     types.push((name.get_ref().clone(), t));
                 }
-                Err((msg, hint)) => self.error(value.span(), format!("param `{}`: {msg}", name.get_ref()), hint.map(str::to_string)),
+                Err((msg, hint)) => {
+                    self.error(value.span(), format!("param `{}`: {msg}", name.get_ref()), hint.map(str::to_string))
+                }
             }
         }
         (names, values, types)
     }
 
-    fn expression(&mut self, src: &Spanned<String>, want: &Type, what: &str, names: &Names<'_>, usage: &mut Usage) -> Option<Compiled> {
+    fn expression(
+        &mut self,
+        src: &Spanned<String>,
+        want: &Type,
+        what: &str,
+        names: &Names<'_>,
+        usage: &mut Usage,
+    ) -> Option<Compiled> {
         let mut e = match expr::parse(src.get_ref()) {
             Ok(e) => e,
             Err(err) => {
@@ -594,11 +655,23 @@ impl Compiler<'_> {
         (!failed).then(|| Compiled { source: src.get_ref().clone(), expr: e })
     }
 
-    fn rule_def(&mut self, raw: RawRule, span: core::ops::Range<usize>, schema: &Schema, params: &[(String, Type)], locales: &[Locale]) -> Option<Rule> {
+    fn rule_def(
+        &mut self,
+        raw: RawRule,
+        span: core::ops::Range<usize>,
+        schema: &Schema,
+        params: &[(String, Type)],
+        locales: &[Locale],
+    ) -> Option<Rule> {
         let effect = Effect::parse(raw.effect.get_ref());
         if effect.is_none() {
-            let hint = suggest(raw.effect.get_ref(), ["freeze", "block", "pause", "limit", "cap"]).map(|s| format!("did you mean \"{s}\"?"));
-            self.error(raw.effect.span(), format!("unknown effect \"{}\"", raw.effect.get_ref()), hint.or(Some("the effects are freeze, block, pause, limit, cap".into())));
+            let hint = suggest(raw.effect.get_ref(), ["freeze", "block", "pause", "limit", "cap"])
+                .map(|s| format!("did you mean \"{s}\"?"));
+            self.error(
+                raw.effect.span(),
+                format!("unknown effect \"{}\"", raw.effect.get_ref()),
+                hint.or(Some("the effects are freeze, block, pause, limit, cap".into())),
+            );
         }
         let scope = match raw.scope.get_ref().as_str() {
             "individual" => Some(RuleScope::Individual),
@@ -614,7 +687,8 @@ impl Compiler<'_> {
         if let Some(effect) = effect {
             self.effect_fields(effect, &raw);
         }
-        let amount = raw.amount.as_ref().and_then(|a| self.expression(a, &Type::Money, "the amount", &base, &mut usage));
+        let amount =
+            raw.amount.as_ref().and_then(|a| self.expression(a, &Type::Money, "the amount", &base, &mut usage));
         let until = raw.until.as_ref().and_then(|u| self.expression(u, &Type::DateTime, "until", &base, &mut usage));
         let mut lets = Vec::new();
         // Local slots, in the order `verdict` fills them: amount, until (each if given), then lets.
@@ -627,7 +701,11 @@ impl Compiler<'_> {
         }
         for (name, src) in &raw.lets {
             if !is_snake(name.get_ref()) || STEP_FIELDS.contains(&name.get_ref().as_str()) {
-                self.error(name.span(), format!("`{}` cannot be a let name", name.get_ref()), Some("use a lower_snake_case name other than amount, to, until, phone".into()));
+                self.error(
+                    name.span(),
+                    format!("`{}` cannot be a let name", name.get_ref()),
+                    Some("use a lower_snake_case name other than amount, to, until, phone".into()),
+                );
                 continue;
             }
             if let Some(c) = self.expression(src, &Type::Error, "a let value", &base, &mut usage) {
@@ -667,12 +745,24 @@ impl Compiler<'_> {
     fn effect_fields(&mut self, effect: Effect, raw: &RawRule) {
         let needs_amount = matches!(effect, Effect::Limit | Effect::Cap);
         match (&raw.amount, needs_amount) {
-            (None, true) => self.error(raw.effect.span(), format!("a {} rule needs an amount", raw.effect.get_ref()), Some("like amount = \"0.5 * account.credit_limit\"".into())),
-            (Some(a), false) => self.error(a.span(), format!("a {} rule takes no amount", raw.effect.get_ref()), Some("only limit and cap rules have an amount".into())),
+            (None, true) => self.error(
+                raw.effect.span(),
+                format!("a {} rule needs an amount", raw.effect.get_ref()),
+                Some("like amount = \"0.5 * account.credit_limit\"".into()),
+            ),
+            (Some(a), false) => self.error(
+                a.span(),
+                format!("a {} rule takes no amount", raw.effect.get_ref()),
+                Some("only limit and cap rules have an amount".into()),
+            ),
             _ => {}
         }
         if effect == Effect::Pause && raw.until.is_none() {
-            self.error(raw.effect.span(), "a pause rule needs `until`: when it ends by itself", Some("like until = \"as_of + 1h\"".into()));
+            self.error(
+                raw.effect.span(),
+                "a pause rule needs `until`: when it ends by itself",
+                Some("like until = \"as_of + 1h\"".into()),
+            );
         }
     }
 
@@ -682,7 +772,9 @@ impl Compiler<'_> {
         let action = Action::parse(raw.action.get_ref());
         if action.is_none() {
             let all: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
-            let hint = suggest(raw.action.get_ref(), all.iter().copied()).map(|s| format!("did you mean \"{s}\"?")).unwrap_or_else(|| format!("the actions are {}", all.join(", ")));
+            let hint = suggest(raw.action.get_ref(), all.iter().copied())
+                .map(|s| format!("did you mean \"{s}\"?"))
+                .unwrap_or_else(|| format!("the actions are {}", all.join(", ")));
             self.error(raw.action.span(), format!("unknown action \"{}\"", raw.action.get_ref()), Some(hint));
         }
         let wants = [Type::Money, Type::Money, Type::DateTime, Type::Str];
@@ -705,11 +797,22 @@ impl Compiler<'_> {
         Some(Step { action: action?, fields, text })
     }
 
-    fn texts(&mut self, raw: &BTreeMap<Spanned<String>, Spanned<String>>, what: &str, names: &Names<'_>, locales: &[Locale], owner: core::ops::Range<usize>) -> Texts {
+    fn texts(
+        &mut self,
+        raw: &BTreeMap<Spanned<String>, Spanned<String>>,
+        what: &str,
+        names: &Names<'_>,
+        locales: &[Locale],
+        owner: core::ops::Range<usize>,
+    ) -> Texts {
         let mut texts = Texts::default();
         for (tag, text) in raw {
             let Some(locale) = Locale::parse(tag.get_ref()) else {
-                self.error(tag.span(), format!("locale \"{}\" is not supported", tag.get_ref()), Some("write zh-CN and en texts".into()));
+                self.error(
+                    tag.span(),
+                    format!("locale \"{}\" is not supported", tag.get_ref()),
+                    Some("write zh-CN and en texts".into()),
+                );
                 continue;
             };
             if let Some(pieces) = self.template(text, names) {
@@ -719,11 +822,16 @@ impl Compiler<'_> {
                 }
             }
         }
-        let given: Vec<Locale> = Locale::ALL.iter().zip(texts.by_locale.iter()).filter(|(_, t)| t.is_some()).map(|(l, _)| *l).collect();
+        let given: Vec<Locale> =
+            Locale::ALL.iter().zip(texts.by_locale.iter()).filter(|(_, t)| t.is_some()).map(|(l, _)| *l).collect();
         for locale in locales {
             if !given.contains(locale) && raw.keys().all(|k| Locale::parse(k.get_ref()) != Some(*locale)) {
                 let msg = format!("the {what} has no {} text", locale.tag());
-                let hint = if given.is_empty() { "a borrower would see no words here".to_string() } else { format!("borrowers reading {} will see the {} text", locale.tag(), locale.other().tag()) };
+                let hint = if given.is_empty() {
+                    "a borrower would see no words here".to_string()
+                } else {
+                    format!("borrowers reading {} will see the {} text", locale.tag(), locale.other().tag())
+                };
                 if given.is_empty() && what != "step text" {
                     self.error(owner.start..owner.start, msg, Some(hint));
                 } else {
@@ -749,7 +857,11 @@ impl Compiler<'_> {
             } else if rest.starts_with('{') {
                 let Some(close) = rest.find('}') else {
                     let span = self.inner_span(text, i, s.len());
-                    self.error(span, "this `{` is not closed", Some("close the placeholder with `}`, or write `{{` for a literal brace".into()));
+                    self.error(
+                        span,
+                        "this `{` is not closed",
+                        Some("close the placeholder with `}`, or write `{{` for a literal brace".into()),
+                    );
                     return None;
                 };
                 let inner = rest.get(1..close).unwrap_or("");
@@ -802,7 +914,12 @@ impl Compiler<'_> {
         (!failed).then_some(e)
     }
 
-    fn unused_params(&mut self, raw: &BTreeMap<Spanned<String>, Spanned<toml::Value>>, rules: &[Rule], names: &[String]) {
+    fn unused_params(
+        &mut self,
+        raw: &BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+        rules: &[Rule],
+        names: &[String],
+    ) {
         let mut used = vec![false; names.len()];
         let mut mark = |e: &Expr| mark_params(e, &mut used);
         for rule in rules {
@@ -852,12 +969,19 @@ type ParamError = (String, Option<&'static str>);
 /// A param's value and type from how the TOML writes it (see docs/rule-pack.md).
 fn param_value(v: &toml::Value) -> Result<(ParamValue, Type), ParamError> {
     match v {
-        toml::Value::Array(items) if items.iter().all(|i| matches!(i, toml::Value::Table(t) if t.contains_key("start"))) && !items.is_empty() => {
+        toml::Value::Array(items)
+            if items.iter().all(|i| matches!(i, toml::Value::Table(t) if t.contains_key("start")))
+                && !items.is_empty() =>
+        {
             let mut windows = Vec::new();
             for item in items {
                 let toml::Value::Table(t) = item else { continue };
-                let (Some(start), Some(end)) = (t.get("start").and_then(instant), t.get("end").and_then(instant)) else {
-                    return Err(("a window needs start and end datetimes with an offset".into(), Some("like { start = 2026-12-06T01:00:00+08:00, end = 2026-12-06T05:00:00+08:00 }")));
+                let (Some(start), Some(end)) = (t.get("start").and_then(instant), t.get("end").and_then(instant))
+                else {
+                    return Err((
+                        "a window needs start and end datetimes with an offset".into(),
+                        Some("like { start = 2026-12-06T01:00:00+08:00, end = 2026-12-06T05:00:00+08:00 }"),
+                    ));
                 };
                 if t.len() != 2 {
                     return Err(("a window has only start and end".into(), None));
@@ -875,7 +999,9 @@ fn param_value(v: &toml::Value) -> Result<(ParamValue, Type), ParamError> {
             for item in items {
                 let (s, t) = scalar(item)?;
                 match &ty {
-                    Some(prev) if *prev != t && !(prev.is_number() && t.is_number()) => return Err((format!("a list mixes {prev} and {t}"), Some("all items of a list have one type"))),
+                    Some(prev) if *prev != t && !(prev.is_number() && t.is_number()) => {
+                        return Err((format!("a list mixes {prev} and {t}"), Some("all items of a list have one type")))
+                    }
                     _ => ty = Some(t),
                 }
                 out.push(s);
@@ -892,7 +1018,12 @@ fn param_value(v: &toml::Value) -> Result<(ParamValue, Type), ParamError> {
             for (k, item) in t {
                 let (s, t) = scalar(item)?;
                 match &ty {
-                    Some(prev) if *prev != t && !(prev.is_number() && t.is_number()) => return Err((format!("a map mixes {prev} and {t} values"), Some("all values of a map have one type"))),
+                    Some(prev) if *prev != t && !(prev.is_number() && t.is_number()) => {
+                        return Err((
+                            format!("a map mixes {prev} and {t} values"),
+                            Some("all values of a map have one type"),
+                        ))
+                    }
                     _ => ty = Some(t),
                 }
                 out.push((k.clone(), s));
@@ -920,7 +1051,12 @@ fn scalar(v: &toml::Value) -> Result<(Scalar, Type), ParamError> {
             // TOML hands floats over as f64; Rust prints the shortest text that reads back as the
             // same f64, which for any decimal a person writes (up to 15 digits) is what they wrote.
             let d = if f.is_finite() { Dec::parse(&f.to_string()) } else { None };
-            (Scalar::Dec(d.ok_or(("this number cannot be exact".to_string(), Some("write a plain decimal like 0.7")))?), Type::Dec)
+            (
+                Scalar::Dec(
+                    d.ok_or(("this number cannot be exact".to_string(), Some("write a plain decimal like 0.7")))?,
+                ),
+                Type::Dec,
+            )
         }
         toml::Value::String(s) => (Scalar::Str(s.clone()), Type::Str),
         toml::Value::Boolean(b) => (Scalar::Bool(*b), Type::Bool),
@@ -941,7 +1077,12 @@ fn scalar(v: &toml::Value) -> Result<(Scalar, Type), ParamError> {
             },
             (_, Some(toml::Value::String(v))) => match Version::parse(v) {
                 Some(ver) => (Scalar::Version(ver), Type::Version),
-                None => return Err((format!("\"{v}\" is not a version"), Some("1 to 4 dot-separated numbers, like \"8.0.0\""))),
+                None => {
+                    return Err((
+                        format!("\"{v}\" is not a version"),
+                        Some("1 to 4 dot-separated numbers, like \"8.0.0\""),
+                    ))
+                }
             },
             _ => return Err(("a typed value is { money = \"…\" } or { version = \"…\" }, with a string".into(), None)),
         },

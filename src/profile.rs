@@ -115,7 +115,11 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
             match key.as_str() {
                 "as_of" => {
                     let text: Option<String> = map.next_value()?;
-                    let text = text.ok_or_else(|| de::Error::custom("`as_of` is required: the evaluation instant, like \"2026-11-29T10:00:00+08:00\""))?;
+                    let text = text.ok_or_else(|| {
+                        de::Error::custom(
+                            "`as_of` is required: the evaluation instant, like \"2026-11-29T10:00:00+08:00\"",
+                        )
+                    })?;
                     as_of = Some(parse_datetime(&text).ok_or_else(|| {
                         de::Error::custom(format!("`as_of` is {text:?}: expected an RFC 3339 datetime with an offset, like \"2026-11-29T10:00:00+08:00\""))
                     })?);
@@ -141,7 +145,9 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
             }
             seen.push(key);
         }
-        let as_of = as_of.ok_or_else(|| de::Error::custom("`as_of` is required: the evaluation instant, like \"2026-11-29T10:00:00+08:00\""))?;
+        let as_of = as_of.ok_or_else(|| {
+            de::Error::custom("`as_of` is required: the evaluation instant, like \"2026-11-29T10:00:00+08:00\"")
+        })?;
         Ok(Profile { as_of, locale, values })
     }
 }
@@ -236,7 +242,9 @@ impl FactSeed<'_> {
     /// A number, as the text it was written with (JSON) or its shortest exact form (a float from JS).
     fn number<E: de::Error>(&self, text: &str) -> Result<Option<Scalar>, E> {
         match &self.fact.kind {
-            FactKind::Money => parse_money(text).map(|d| Some(Scalar::Money(d))).map_err(|e| self.fail(format_args!("is {text}, which {e}"))),
+            FactKind::Money => parse_money(text)
+                .map(|d| Some(Scalar::Money(d)))
+                .map_err(|e| self.fail(format_args!("is {text}, which {e}"))),
             FactKind::Dec => match Dec::parse(text) {
                 Some(d) => Ok(Some(Scalar::Dec(d))),
                 None => Err(self.fail(format_args!("is {text}: write a plain decimal, without exponent"))),
@@ -262,16 +270,20 @@ impl FactSeed<'_> {
         let shown: String = s.chars().take(40).collect();
         let shown = if shown.len() < s.len() { format!("{shown:?}…") } else { format!("{shown:?}") };
         match &self.fact.kind {
-            FactKind::Money => parse_money(s).map(|d| Some(Scalar::Money(d))).map_err(|e| self.fail(format_args!("is {shown}, which {e}"))),
+            FactKind::Money => parse_money(s)
+                .map(|d| Some(Scalar::Money(d)))
+                .map_err(|e| self.fail(format_args!("is {shown}, which {e}"))),
             FactKind::Date => parse_date(s)
                 .map(|d| Some(Scalar::Date(d)))
                 .ok_or_else(|| self.fail(format_args!("is {shown}: expected a date that exists, as YYYY-MM-DD"))),
-            FactKind::DateTime => parse_datetime(s)
-                .map(|d| Some(Scalar::DateTime(d)))
-                .ok_or_else(|| self.fail(format_args!("is {shown}: expected an RFC 3339 datetime with an offset, like \"2026-11-29T10:00:00+08:00\""))),
-            FactKind::Version => Version::parse(s)
-                .map(|v| Some(Scalar::Version(v)))
-                .ok_or_else(|| self.fail(format_args!("is {shown}: expected a version of 1 to 4 numbers, like \"8.2.1\""))),
+            FactKind::DateTime => parse_datetime(s).map(|d| Some(Scalar::DateTime(d))).ok_or_else(|| {
+                self.fail(format_args!(
+                    "is {shown}: expected an RFC 3339 datetime with an offset, like \"2026-11-29T10:00:00+08:00\""
+                ))
+            }),
+            FactKind::Version => Version::parse(s).map(|v| Some(Scalar::Version(v))).ok_or_else(|| {
+                self.fail(format_args!("is {shown}: expected a version of 1 to 4 numbers, like \"8.2.1\""))
+            }),
             FactKind::Str { max_len } => {
                 if s.chars().count() > *max_len {
                     return Err(self.fail(format_args!("is longer than {max_len} characters")));

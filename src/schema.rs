@@ -163,7 +163,14 @@ impl Schema {
     }
 
     /// Adds a fact; `None` if the path is taken or there are too many facts.
-    pub fn add_fact(&mut self, group: &str, field: &str, kind: FactKind, null_is_never: bool, action: Option<Action>) -> Option<FactId> {
+    pub fn add_fact(
+        &mut self,
+        group: &str,
+        field: &str,
+        kind: FactKind,
+        null_is_never: bool,
+        action: Option<Action>,
+    ) -> Option<FactId> {
         let path = format!("{group}.{field}");
         if self.by_path.contains_key(&path) {
             return None;

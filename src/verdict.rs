@@ -220,7 +220,8 @@ pub fn evaluate(pack: &Pack, profile: &Profile, opts: Options) -> Verdict {
         .filter_map(|(rank, f)| reason(pack, f, rank < PRINCIPAL_REASONS, &last_scope, locale))
         .collect();
 
-    let mut missing_paths: Vec<String> = missing.iter().filter_map(|id| pack.schema.fact(*id)).map(|f| f.path.clone()).collect();
+    let mut missing_paths: Vec<String> =
+        missing.iter().filter_map(|id| pack.schema.fact(*id)).map(|f| f.path.clone()).collect();
     missing_paths.sort();
     missing_paths.dedup();
 
@@ -270,7 +271,13 @@ fn decide<'a>(
         Err(u) => {
             let why = match u {
                 Undet::Missing => {
-                    let paths: Vec<&str> = missing.get(mark..).unwrap_or(&[]).iter().filter_map(|id| schema.fact(*id)).map(|f| f.path.as_str()).collect();
+                    let paths: Vec<&str> = missing
+                        .get(mark..)
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter_map(|id| schema.fact(*id))
+                        .map(|f| f.path.as_str())
+                        .collect();
                     format!("missing {}", paths.join(", "))
                 }
                 Undet::Fault(f) => f.to_string(),
@@ -281,7 +288,11 @@ fn decide<'a>(
 }
 
 /// A fired rule's amount (which it cannot do without) and end (which it can: `until` is then null).
-fn fired_parts(rule: &Rule, scope: &Scope<'_, '_>, missing: &mut Vec<FactId>) -> Result<(Option<Dec>, Option<Value<'static>>), Undet> {
+fn fired_parts(
+    rule: &Rule,
+    scope: &Scope<'_, '_>,
+    missing: &mut Vec<FactId>,
+) -> Result<(Option<Dec>, Option<Value<'static>>), Undet> {
     let amount = match &rule.amount {
         Some(c) => match eval(&c.expr, scope, missing, &mut NoTrace)? {
             Value::Money(d) => Some(d),
@@ -308,7 +319,13 @@ fn line_amount(e: &Expr, scope: &Scope<'_, '_>, missing: &mut Vec<FactId>) -> Op
 }
 
 /// Status, effective limit and available amount from the fired rules (POLICY.md, "Effects and status").
-fn tally(pack: &Pack, fired: &[Fired], any_undetermined: bool, limit: Option<Dec>, used: Option<Dec>) -> (Status, Fen, Fen) {
+fn tally(
+    pack: &Pack,
+    fired: &[Fired],
+    any_undetermined: bool,
+    limit: Option<Dec>,
+    used: Option<Dec>,
+) -> (Status, Fen, Fen) {
     let effect_of = |f: &Fired| pack.rules.get(f.index).map(|r| r.effect);
     let strongest = fired.iter().filter_map(effect_of).min();
     let mut effective = limit;

@@ -79,7 +79,12 @@ impl Tracer for TextTrace {
 }
 
 /// Evaluates `e`, pushing the id of every missing fact it needed onto `missing`.
-pub fn eval<'a, T: Tracer>(e: &'a Expr, scope: &Scope<'a, '_>, missing: &mut Vec<FactId>, tracer: &mut T) -> Outcome<'a> {
+pub fn eval<'a, T: Tracer>(
+    e: &'a Expr,
+    scope: &Scope<'a, '_>,
+    missing: &mut Vec<FactId>,
+    tracer: &mut T,
+) -> Outcome<'a> {
     let mut ev = Evaluator { scope, missing, tracer };
     ev.eval(e)
 }
@@ -133,8 +138,12 @@ impl<'a, T: Tracer> Evaluator<'_, 'a, '_, '_, T> {
             },
             Kind::Local(i) => s.locals.get(usize::from(*i)).copied().unwrap_or(Err(MISMATCH)),
             Kind::AsOf => Ok(Value::DateTime(s.profile.as_of)),
-            Kind::Verdict(VerdictVar::Available) => s.available.map(Value::Money).ok_or(Undet::Fault("`available` is known only to rules evaluated last")),
-            Kind::Verdict(VerdictVar::Status) => s.status.map(Value::Str).ok_or(Undet::Fault("`status` is known only to rules evaluated last")),
+            Kind::Verdict(VerdictVar::Available) => {
+                s.available.map(Value::Money).ok_or(Undet::Fault("`available` is known only to rules evaluated last"))
+            }
+            Kind::Verdict(VerdictVar::Status) => {
+                s.status.map(Value::Str).ok_or(Undet::Fault("`status` is known only to rules evaluated last"))
+            }
             Kind::Name(_) | Kind::List(_) => Err(MISMATCH),
             Kind::Unary(UnOp::Not, a) => match self.eval(a)? {
                 Value::Bool(b) => Ok(Value::Bool(!b)),
@@ -144,7 +153,11 @@ impl<'a, T: Tracer> Evaluator<'_, 'a, '_, '_, T> {
                 Value::Int(n) => n.checked_neg().map(Value::Int).ok_or(fault(ArithError::Overflow)),
                 Value::Dec(d) => d.checked_neg().map(Value::Dec).map_err(fault),
                 Value::Money(d) => d.checked_neg().map(Value::Money).map_err(fault),
-                Value::Duration(d) => d.seconds.checked_neg().map(|seconds| Value::Duration(Duration { seconds })).ok_or(fault(ArithError::Overflow)),
+                Value::Duration(d) => d
+                    .seconds
+                    .checked_neg()
+                    .map(|seconds| Value::Duration(Duration { seconds }))
+                    .ok_or(fault(ArithError::Overflow)),
                 _ => Err(MISMATCH),
             },
             Kind::Binary(BinOp::And, a, b) => self.logic(a, b, false),
@@ -212,7 +225,9 @@ impl<'a, T: Tracer> Evaluator<'_, 'a, '_, '_, T> {
         let hay = self.eval(b)?;
         let found = match (needle, hay) {
             (Value::Str(k), Value::Param(ParamValue::Map(entries))) => entries.iter().any(|(key, _)| key == k),
-            (Value::DateTime(t), Value::Param(ParamValue::Windows(ws))) => ws.iter().any(|(start, end)| *start <= t && t < *end),
+            (Value::DateTime(t), Value::Param(ParamValue::Windows(ws))) => {
+                ws.iter().any(|(start, end)| *start <= t && t < *end)
+            }
             (v, Value::Param(ParamValue::List(items))) => {
                 let mut found = false;
                 for item in items {
@@ -236,7 +251,9 @@ impl<'a, T: Tracer> Evaluator<'_, 'a, '_, '_, T> {
                 _ => Err(MISMATCH),
             },
             (Func::Date, [arg]) => match self.eval(arg)? {
-                Value::DateTime(t) => date_in(t, s.zone).map(Value::Date).ok_or(Undet::Fault("the date is out of range")),
+                Value::DateTime(t) => {
+                    date_in(t, s.zone).map(Value::Date).ok_or(Undet::Fault("the date is out of range"))
+                }
                 Value::Never => Ok(Value::Never),
                 _ => Err(MISMATCH),
             },
@@ -252,10 +269,13 @@ impl<'a, T: Tracer> Evaluator<'_, 'a, '_, '_, T> {
                 let pick = if a_first { va } else { vb };
                 // A money and a number literal mix as money.
                 Ok(match (pick, &va, &vb) {
-                    (Value::Int(_) | Value::Dec(_), Value::Money(_), _) | (Value::Int(_) | Value::Dec(_), _, Value::Money(_)) => {
+                    (Value::Int(_) | Value::Dec(_), Value::Money(_), _)
+                    | (Value::Int(_) | Value::Dec(_), _, Value::Money(_)) => {
                         Value::Money(pick.as_dec().ok_or(MISMATCH)?)
                     }
-                    (Value::Int(n), Value::Dec(_), _) | (Value::Int(n), _, Value::Dec(_)) => Value::Dec(Dec::from_int(n)),
+                    (Value::Int(n), Value::Dec(_), _) | (Value::Int(n), _, Value::Dec(_)) => {
+                        Value::Dec(Dec::from_int(n))
+                    }
                     (p, _, _) => p,
                 })
             }

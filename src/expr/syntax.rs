@@ -383,12 +383,16 @@ fn lex_string(src: &str, start: usize, quote: u8) -> Result<(String, usize), Exp
                 Some((_, '\'')) => out.push('\''),
                 Some((_, 'n')) => out.push('\n'),
                 Some((_, 't')) => out.push('\t'),
-                _ => return Err(ExprError::new(Span::new(at, at + 2), "unknown escape in a string").hint("the escapes are \\\\ \\\" \\' \\n \\t")),
+                _ => {
+                    return Err(ExprError::new(Span::new(at, at + 2), "unknown escape in a string")
+                        .hint("the escapes are \\\\ \\\" \\' \\n \\t"))
+                }
             },
             c => out.push(c),
         }
     }
-    Err(ExprError::new(Span::new(start, src.len()), "this string is not closed").hint("end it with the quote it started with"))
+    Err(ExprError::new(Span::new(start, src.len()), "this string is not closed")
+        .hint("end it with the quote it started with"))
 }
 
 struct Parser {
@@ -401,8 +405,11 @@ struct Parser {
 /// Parses an expression's source into a tree (unchecked: names unresolved, types unknown).
 pub fn parse(src: &str) -> Result<Expr, ExprError> {
     if src.len() > MAX_LEN {
-        return Err(ExprError::new(Span::new(0, 0), format!("the expression is {} bytes long; the limit is {MAX_LEN}", src.len()))
-            .hint("split it into several rules, or move lists into params"));
+        return Err(ExprError::new(
+            Span::new(0, 0),
+            format!("the expression is {} bytes long; the limit is {MAX_LEN}", src.len()),
+        )
+        .hint("split it into several rules, or move lists into params"));
     }
     let toks = lex(src)?;
     let mut p = Parser { toks, pos: 0, next_id: 0, depth: 0 };
@@ -481,7 +488,11 @@ impl Parser {
             let rhs = self.expr(rp)?;
             if op.is_comparison() {
                 if let Some(next) = self.binop().filter(|o| o.is_comparison()) {
-                    let msg = format!("`{}` cannot follow `{}` directly: comparisons do not chain", next.symbol(), op.symbol());
+                    let msg = format!(
+                        "`{}` cannot follow `{}` directly: comparisons do not chain",
+                        next.symbol(),
+                        op.symbol()
+                    );
                     return Err(ExprError::new(self.span(), msg).hint("write `a < b && b < c`, or add parentheses"));
                 }
             }

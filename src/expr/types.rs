@@ -2,7 +2,7 @@
 //! gives every node its type, folds typed literals (`date("…")`), and turns every mistake a rule
 //! author can make into a message at its span — when the pack compiles, never at evaluation.
 
-use super::syntax::{BinOp, ExprError, Expr, Func, Kind, Span, UnOp, VerdictVar};
+use super::syntax::{BinOp, Expr, ExprError, Func, Kind, Span, UnOp, VerdictVar};
 use crate::calendar::{parse_date, parse_datetime, Version};
 use crate::money::{parse_money, Dec};
 use crate::schema::{suggest, Schema, STATUS_ENUM};
@@ -32,7 +32,14 @@ pub fn check(e: &mut Expr, names: &Names<'_>, usage: &mut Usage, errors: &mut Ve
 }
 
 /// Checks `e` and requires its type to be `want` (money also accepts a number literal).
-pub fn check_as(e: &mut Expr, want: &Type, what: &str, names: &Names<'_>, usage: &mut Usage, errors: &mut Vec<ExprError>) -> Type {
+pub fn check_as(
+    e: &mut Expr,
+    want: &Type,
+    what: &str,
+    names: &Names<'_>,
+    usage: &mut Usage,
+    errors: &mut Vec<ExprError>,
+) -> Type {
     let mut cx = Checker { names, usage, errors };
     let got = cx.check(e);
     if got == Type::Error {
@@ -45,7 +52,8 @@ pub fn check_as(e: &mut Expr, want: &Type, what: &str, names: &Names<'_>, usage:
     if fits {
         got
     } else {
-        let mut err = ExprError::new(e.span, format!("{what} should be {}, but this is {}", article(want), article(&got)));
+        let mut err =
+            ExprError::new(e.span, format!("{what} should be {}, but this is {}", article(want), article(&got)));
         if *want == Type::Bool && got != Type::Bool {
             err = err.hint("a condition is a comparison, like `credit.overdue_days > 0`");
         } else if *want == Type::Money && got.is_number() {
@@ -146,7 +154,9 @@ impl Checker<'_, '_> {
                     }
                 }
             }
-            Kind::List(_) => self.err_hint(span, "a list can only stand on the right of `in`", "write `x in [\"A\", \"B\"]`"),
+            Kind::List(_) => {
+                self.err_hint(span, "a list can only stand on the right of `in`", "write `x in [\"A\", \"B\"]`")
+            }
             Kind::Unary(op, inner) => {
                 let op = *op;
                 let t = self.check(inner);
@@ -168,8 +178,11 @@ impl Checker<'_, '_> {
                 match (&tm, &tk) {
                     (Type::Error, _) | (_, Type::Error) => Type::Error,
                     (Type::Map(v), Type::Str | Type::Enum(_)) => (**v).clone(),
-                    (Type::Map(_), _) => self.err(key.span, format!("a map's keys are strings, but this is {}", article(&tk))),
-                    _ => self.err(map.span, format!("only a map can be indexed with `[ ]`, but this is {}", article(&tm))),
+                    (Type::Map(_), _) => {
+                        self.err(key.span, format!("a map's keys are strings, but this is {}", article(&tk)))
+                    }
+                    _ => self
+                        .err(map.span, format!("only a map can be indexed with `[ ]`, but this is {}", article(&tm))),
                 }
             }
             Kind::Call(func, args) => {
@@ -224,7 +237,9 @@ impl Checker<'_, '_> {
         let candidates: Vec<&str> = self.names.schema.paths().chain(locals).chain(builtins).collect();
         let hint = match suggest(name, candidates) {
             Some(s) => format!("did you mean `{s}`?"),
-            None if !name.contains('.') => "facts are written `group.field`, like `credit.overdue_days`; params `params.name`".into(),
+            None if !name.contains('.') => {
+                "facts are written `group.field`, like `credit.overdue_days`; params `params.name`".into()
+            }
             None => "declare it under [facts] in the pack".into(),
         };
         self.err_hint(span, format!("unknown name `{name}`"), hint);
@@ -251,7 +266,9 @@ impl Checker<'_, '_> {
                 Type::Bool
             }
             BinOp::Eq | BinOp::Ne => self.comparable(op, a, b, false).map_or(Type::Error, |_| Type::Bool),
-            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => self.comparable(op, a, b, true).map_or(Type::Error, |_| Type::Bool),
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                self.comparable(op, a, b, true).map_or(Type::Error, |_| Type::Bool)
+            }
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => self.arithmetic(op, a, b, span),
             BinOp::In => Type::Error,
         }
@@ -261,10 +278,24 @@ impl Checker<'_, '_> {
     fn comparable(&mut self, op: BinOp, a: &mut Expr, b: &mut Expr, ordered: bool) -> Result<Type, ()> {
         let (ta, tb) = (a.ty.clone(), b.ty.clone());
         let span = Span { start: a.span.start, end: b.span.end };
-        if ta == Type::Money && tb.is_number() && coerce_money(b) || tb == Type::Money && ta.is_number() && coerce_money(a) {
+        if ta == Type::Money && tb.is_number() && coerce_money(b)
+            || tb == Type::Money && ta.is_number() && coerce_money(a)
+        {
             return Ok(Type::Money);
         }
-        let ok_ordered = |t: &Type| matches!(t, Type::Int | Type::Dec | Type::Money | Type::Date | Type::DateTime | Type::Version | Type::Duration | Type::Never);
+        let ok_ordered = |t: &Type| {
+            matches!(
+                t,
+                Type::Int
+                    | Type::Dec
+                    | Type::Money
+                    | Type::Date
+                    | Type::DateTime
+                    | Type::Version
+                    | Type::Duration
+                    | Type::Never
+            )
+        };
         let same = match (&ta, &tb) {
             (x, y) if x.is_number() && y.is_number() => true,
             (Type::Enum(i), Type::Enum(j)) => i == j,
@@ -281,9 +312,15 @@ impl Checker<'_, '_> {
         if !same {
             let msg = format!("cannot compare {} with {}", article(&ta), article(&tb));
             let hint = match (&ta, &tb) {
-                (Type::Date, Type::DateTime) | (Type::DateTime, Type::Date) => Some("take the date of the datetime with `date(...)`, like `date(as_of)`"),
-                (Type::Version, Type::Str) | (Type::Str, Type::Version) => Some("write the version as `version(\"8.0.0\")`"),
-                (Type::Money, _) | (_, Type::Money) => Some("money compares with money, or with a number written in the rule"),
+                (Type::Date, Type::DateTime) | (Type::DateTime, Type::Date) => {
+                    Some("take the date of the datetime with `date(...)`, like `date(as_of)`")
+                }
+                (Type::Version, Type::Str) | (Type::Str, Type::Version) => {
+                    Some("write the version as `version(\"8.0.0\")`")
+                }
+                (Type::Money, _) | (_, Type::Money) => {
+                    Some("money compares with money, or with a number written in the rule")
+                }
                 _ => None,
             };
             let err = ExprError::new(span, msg);
@@ -338,7 +375,9 @@ impl Checker<'_, '_> {
                 let msg = format!("cannot apply `{}` to {} and {}", op.symbol(), article(&ta), article(&tb));
                 let hint = match (op, &ta, &tb) {
                     (BinOp::Mul, T::Money, T::Money) => "multiply money by a number, like `0.5 * account.credit_limit`",
-                    (BinOp::Add | BinOp::Sub, T::Money, _) | (BinOp::Add | BinOp::Sub, _, T::Money) => "add money to money; a number written in the rule counts as CNY",
+                    (BinOp::Add | BinOp::Sub, T::Money, _) | (BinOp::Add | BinOp::Sub, _, T::Money) => {
+                        "add money to money; a number written in the rule counts as CNY"
+                    }
                     (_, T::Date | T::DateTime, _) => "move dates and datetimes by a duration, like `+ 30d` or `+ 24h`",
                     _ => "",
                 };
@@ -370,7 +409,10 @@ impl Checker<'_, '_> {
                     (x, y) => x == y,
                 };
                 if !fits {
-                    self.err(item_span, format!("this list item is {}, but the value tested is {}", article(&ti), article(&ta)));
+                    self.err(
+                        item_span,
+                        format!("this list item is {}, but the value tested is {}", article(&ti), article(&ta)),
+                    );
                     ok = false;
                 }
             }
@@ -385,8 +427,11 @@ impl Checker<'_, '_> {
             (Type::Enum(_), Type::List(t)) if **t == Type::Str => Type::Bool,
             (x, Type::List(t)) if x == &**t || (x.is_number() && t.is_number()) => Type::Bool,
             (_, Type::List(t)) => self.err(span, format!("cannot look for {} in a list of {t}", article(&ta))),
-            (_, Type::Windows) => self.err_hint(span, "only a datetime can be in time windows", "write `as_of in params.windows`"),
-            _ => self.err(b.span, format!("`in` needs a list, a map or windows on its right, but this is {}", article(&tb))),
+            (_, Type::Windows) => {
+                self.err_hint(span, "only a datetime can be in time windows", "write `as_of in params.windows`")
+            }
+            _ => self
+                .err(b.span, format!("`in` needs a list, a map or windows on its right, but this is {}", article(&tb))),
         }
     }
 
@@ -396,7 +441,12 @@ impl Checker<'_, '_> {
             _ => 1,
         };
         if args.len() != arity {
-            let msg = format!("`{}` takes {arity} argument{}, not {}", func.name(), if arity == 1 { "" } else { "s" }, args.len());
+            let msg = format!(
+                "`{}` takes {arity} argument{}, not {}",
+                func.name(),
+                if arity == 1 { "" } else { "s" },
+                args.len()
+            );
             self.err(span, msg);
             return Err(());
         }
@@ -404,10 +454,18 @@ impl Checker<'_, '_> {
         if let [arg] = &*args {
             if let Some(text) = is_str_literal(arg) {
                 let folded = match func {
-                    Func::Date => parse_date(text).map(|d| (Kind::Date(d), Type::Date)).ok_or("a date that exists, as YYYY-MM-DD"),
-                    Func::DateTime => parse_datetime(text).map(|d| (Kind::DateTime(d), Type::DateTime)).ok_or("an RFC 3339 datetime with an offset"),
-                    Func::Version => Version::parse(text).map(|v| (Kind::Version(v), Type::Version)).ok_or("1 to 4 dot-separated numbers, like \"8.0.0\""),
-                    Func::Money => parse_money(text).map(|d| (Kind::Money(d), Type::Money)).map_err(|_| "an amount with at most 2 decimals, like \"200000.00\""),
+                    Func::Date => {
+                        parse_date(text).map(|d| (Kind::Date(d), Type::Date)).ok_or("a date that exists, as YYYY-MM-DD")
+                    }
+                    Func::DateTime => parse_datetime(text)
+                        .map(|d| (Kind::DateTime(d), Type::DateTime))
+                        .ok_or("an RFC 3339 datetime with an offset"),
+                    Func::Version => Version::parse(text)
+                        .map(|v| (Kind::Version(v), Type::Version))
+                        .ok_or("1 to 4 dot-separated numbers, like \"8.0.0\""),
+                    Func::Money => parse_money(text)
+                        .map(|d| (Kind::Money(d), Type::Money))
+                        .map_err(|_| "an amount with at most 2 decimals, like \"200000.00\""),
                     _ => Err(""),
                 };
                 match folded {
@@ -442,10 +500,16 @@ impl Checker<'_, '_> {
         let t = match (func, args) {
             (Func::Date, [a]) => match &a.ty {
                 Type::DateTime | Type::Never => Type::Date,
-                other => return self.fail(a.span, format!("`date` takes a datetime (or a \"YYYY-MM-DD\" string), not {}", article(other))),
+                other => {
+                    return self.fail(
+                        a.span,
+                        format!("`date` takes a datetime (or a \"YYYY-MM-DD\" string), not {}", article(other)),
+                    )
+                }
             },
             (Func::DateTime | Func::Version | Func::Money, [a]) => {
-                return self.fail(a.span, format!("`{}` takes a string literal, like {}(\"…\")", func.name(), func.name()))
+                return self
+                    .fail(a.span, format!("`{}` takes a string literal, like {}(\"…\")", func.name(), func.name()))
             }
             (Func::FloorFen | Func::CeilFen, [a]) => match &a.ty {
                 Type::Money => Type::Money,
@@ -462,7 +526,10 @@ impl Checker<'_, '_> {
             }
             (Func::WindowEnd, [w, t]) => match (&w.ty, &t.ty) {
                 (Type::Windows, Type::DateTime) => Type::DateTime,
-                _ => return self.fail(span, "`window_end` takes windows and a datetime, like `window_end(params.maintenance_windows, as_of)`"),
+                _ => return self.fail(
+                    span,
+                    "`window_end` takes windows and a datetime, like `window_end(params.maintenance_windows, as_of)`",
+                ),
             },
             _ => return Err(()),
         };
@@ -499,7 +566,8 @@ mod tests {
 
     fn errors(src: &str) -> Vec<String> {
         let schema = schema();
-        let params = vec![("paused_regions".to_string(), Type::List(Box::new(Type::Str))), ("factor".to_string(), Type::Dec)];
+        let params =
+            vec![("paused_regions".to_string(), Type::List(Box::new(Type::Str))), ("factor".to_string(), Type::Dec)];
         let names = Names { schema: &schema, params: &params, locals: &[] };
         let mut e = match parse(src) {
             Ok(e) => e,
@@ -507,7 +575,17 @@ mod tests {
         };
         let mut errs = Vec::new();
         check_as(&mut e, &Type::Bool, "the condition", &names, &mut Usage::default(), &mut errs);
-        errs.into_iter().map(|e| format!("{}..{} {}{}", e.span.start, e.span.end, e.message, e.hint.map(|h| format!(" ({h})")).unwrap_or_default())).collect()
+        errs.into_iter()
+            .map(|e| {
+                format!(
+                    "{}..{} {}{}",
+                    e.span.start,
+                    e.span.end,
+                    e.message,
+                    e.hint.map(|h| format!(" ({h})")).unwrap_or_default()
+                )
+            })
+            .collect()
     }
 
     #[test]
@@ -527,16 +605,28 @@ mod tests {
 
     #[test]
     fn mistakes_are_caught_with_hints() {
-        assert_eq!(errors("account.credti_limit > 0"), ["0..20 unknown name `account.credti_limit` (did you mean `account.credit_limit`?)"]);
+        assert_eq!(
+            errors("account.credti_limit > 0"),
+            ["0..20 unknown name `account.credti_limit` (did you mean `account.credit_limit`?)"]
+        );
         assert_eq!(errors("account.id_expiry < as_of"), ["0..25 cannot compare a date with a datetime (take the date of the datetime with `date(...)`, like `date(as_of)`)"]);
         assert_eq!(
             errors("account.status == \"frozzen\""),
             ["18..27 \"frozzen\" is not one of the values this can take (did you mean \"frozen\"? The values are \"active\", \"frozen\", \"closed\")"]
         );
-        assert_eq!(errors("params.paused_region == 1"), ["0..20 unknown param `params.paused_region` (did you mean `params.paused_regions`?)"]);
+        assert_eq!(
+            errors("params.paused_region == 1"),
+            ["0..20 unknown param `params.paused_region` (did you mean `params.paused_regions`?)"]
+        );
         assert_eq!(errors("credit.overdue_days"), ["0..19 the condition should be a bool, but this is an int (a condition is a comparison, like `credit.overdue_days > 0`)"]);
         assert_eq!(errors("account.credit_limit * account.credit_limit > 1"), ["0..43 cannot apply `*` to money and money (multiply money by a number, like `0.5 * account.credit_limit`)"]);
-        assert_eq!(errors("account.app_version < \"8.0.0\""), ["0..29 cannot compare a version with a string (write the version as `version(\"8.0.0\")`)"]);
-        assert_eq!(errors("date(\"2030-02-30\") > account.id_expiry"), ["5..17 `date(\"2030-02-30\")` needs a date that exists, as YYYY-MM-DD"]);
+        assert_eq!(
+            errors("account.app_version < \"8.0.0\""),
+            ["0..29 cannot compare a version with a string (write the version as `version(\"8.0.0\")`)"]
+        );
+        assert_eq!(
+            errors("date(\"2030-02-30\") > account.id_expiry"),
+            ["5..17 `date(\"2030-02-30\")` needs a date that exists, as YYYY-MM-DD"]
+        );
     }
 }
