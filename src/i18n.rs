@@ -52,11 +52,11 @@ const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", 
 
 /// `¥1,234.50` (rounded down to the fen; a negative amount as `-¥5.00`).
 pub fn money(d: Dec) -> String {
-    let fen = Fen::floor(d);
-    if fen.0 < 0 {
-        format!("-¥{}", Fen(-fen.0).grouped())
-    } else {
-        format!("¥{}", fen.grouped())
+    // The sign is moved in the text, not by negating: the fen of an enormous value can be i128::MIN.
+    let grouped = Fen::floor(d).grouped();
+    match grouped.strip_prefix('-') {
+        Some(magnitude) => format!("-¥{magnitude}"),
+        None => format!("¥{grouped}"),
     }
 }
 

@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub mod calendar;
+pub mod explain;
 pub mod expr;
 pub mod i18n;
 pub mod money;
@@ -23,6 +24,8 @@ pub mod profile;
 pub mod schema;
 pub mod value;
 pub mod verdict;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 pub use i18n::Locale;
 pub use pack::{Diagnostic, Pack, Severity};

@@ -1,9 +1,9 @@
 //! The `drawcheck` command line (CONTRACT.md, "Command line"): the native face of the core.
 //! It reads files, prints, and picks exit codes; every decision is the library's.
 
-use drawcheck::verdict::{RuleTrace, Verdict};
+use drawcheck::verdict::Verdict;
 use drawcheck::{Diagnostic, Locale, Options, Pack, Severity};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -99,7 +99,7 @@ fn run() -> Result<ExitCode, Failure> {
         }
         "explain" => {
             let (pack, verdict) = verdict_for(&args, true)?;
-            print!("{}", explain(&pack, &verdict));
+            print!("{}", drawcheck::explain::text(&pack, &verdict));
             Ok(ExitCode::SUCCESS)
         }
         "lint" => {
@@ -189,82 +189,5 @@ fn lint(path: &str) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Err(diags) => Err(Failure(render_diagnostics(path, &diags))),
-    }
-}
-
-/// The verdict and the trace as text for a terminal.
-fn explain(pack: &Pack, v: &Verdict) -> String {
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let bold = |s: &str| if color { format!("\x1b[1m{s}\x1b[0m") } else { s.to_string() };
-    let mut out = String::new();
-    let push = |out: &mut String, line: String| {
-        out.push_str(&line);
-        out.push('\n');
-    };
-    push(
-        &mut out,
-        format!(
-            "pack {} {} (sha256 {}…), as of {}, locale {}",
-            pack.id,
-            pack.version,
-            v.pack.sha256.get(..12).unwrap_or(""),
-            v.as_of,
-            v.locale
-        ),
-    );
-    push(
-        &mut out,
-        bold(&format!(
-            "status: {}   available: {}   effective limit: {}",
-            v.status.name(),
-            v.available.plain(),
-            v.effective_limit.plain()
-        )),
-    );
-    if v.reasons.is_empty() {
-        push(&mut out, "no rule restricts drawing".into());
-    }
-    for (i, r) in v.reasons.iter().enumerate() {
-        let effect =
-            serde_json::to_value(r.effect).ok().and_then(|x| x.as_str().map(str::to_string)).unwrap_or_default();
-        let marker = if r.principal { "" } else { " (more)" };
-        push(&mut out, String::new());
-        push(&mut out, bold(&format!("{}. {} — {effect}, {}{marker}", i + 1, r.title, r.rule)));
-        push(&mut out, format!("   {}", r.detail));
-        if let Some(until) = &r.until {
-            push(&mut out, format!("   until {until}"));
-        }
-        for s in &r.steps {
-            push(&mut out, format!("   → [{}] {}", s.action.name(), s.text));
-        }
-    }
-    if !v.missing.is_empty() {
-        push(&mut out, String::new());
-        push(&mut out, format!("missing: {}", v.missing.join(", ")));
-    }
-    for u in &v.undetermined {
-        push(&mut out, format!("undetermined: {} ({})", u.rule, u.why));
-    }
-    if let Some(traces) = &v.trace {
-        push(&mut out, String::new());
-        push(&mut out, bold("how each rule was decided:"));
-        for t in traces {
-            trace_lines(&mut out, t);
-        }
-    }
-    out
-}
-
-fn trace_lines(out: &mut String, t: &RuleTrace) {
-    out.push_str(&format!("  {:<24} {}\n", t.rule, t.result));
-    if t.result == "not fired" && t.nodes.len() > 1 {
-        // A rule that did not fire: its top comparison tells why; deeper nodes are noise.
-        for n in t.nodes.iter().filter(|n| n.depth == 1 || (n.depth == 0 && t.nodes.len() <= 3)) {
-            out.push_str(&format!("      {} = {}\n", n.text, n.value));
-        }
-        return;
-    }
-    for n in &t.nodes {
-        out.push_str(&format!("    {}{} = {}\n", "  ".repeat(n.depth), n.text, n.value));
     }
 }

@@ -144,7 +144,9 @@ impl Dec {
             None => (Some(a.mantissa), a.scale - b.scale),
         };
         let num = num.ok_or(ArithError::Overflow)?;
-        Ok(Dec { mantissa: num / b.mantissa, scale }.normalized())
+        // `checked_div`: i128::MIN / -1 overflows (and would panic).
+        let mantissa = num.checked_div(b.mantissa).ok_or(ArithError::Overflow)?;
+        Ok(Dec { mantissa, scale }.normalized())
     }
 
     /// The negation.

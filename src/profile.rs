@@ -81,6 +81,9 @@ pub fn from_json(schema: &Schema, text: &str) -> Result<Profile, ProfileError> {
         let full = e.to_string();
         let suffix = format!(" at line {line} column {column}");
         let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+        // serde_json reports column 0 for an error found before the first character of a line
+        // was consumed (`[1]` as a profile); the character it is about is in column 1.
+        let column = if line > 0 { column.max(1) } else { column };
         ProfileError { message, line, column }
     })
 }

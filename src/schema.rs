@@ -129,6 +129,8 @@ pub struct Fact {
     pub null_is_never: bool,
     /// The action by which the borrower can change it, if any.
     pub action: Option<Action>,
+    /// What a borrower calls it, by locale (like `Locale::ALL`), for forms and lists of missing facts.
+    pub labels: [Option<String>; 2],
 }
 
 /// All declared facts, by group.
@@ -176,10 +178,17 @@ impl Schema {
             return None;
         }
         let id = FactId::try_from(self.facts.len()).ok()?;
-        self.facts.push(Fact { path: path.clone(), kind, null_is_never, action });
+        self.facts.push(Fact { path: path.clone(), kind, null_is_never, action, labels: [None, None] });
         self.by_path.insert(path, id);
         self.groups.entry(group.to_string()).or_default().insert(field.to_string(), id);
         Some(id)
+    }
+
+    /// Sets a fact's labels.
+    pub fn set_labels(&mut self, id: FactId, labels: [Option<String>; 2]) {
+        if let Some(f) = self.facts.get_mut(usize::from(id)) {
+            f.labels = labels;
+        }
     }
 
     /// Every fact, in declaration order.

@@ -3,7 +3,7 @@
 //! section is implemented here and only here.
 
 use crate::calendar::{format_rfc3339, in_zone, start_of_day};
-use crate::expr::{eval, Expr, NoTrace, Outcome, Scope, TextTrace, Undet};
+use crate::expr::{eval, Expr, Kind, NoTrace, Outcome, Scope, TextTrace, Undet};
 use crate::i18n::{self, Locale};
 use crate::money::{Dec, Fen};
 use crate::pack::{Compiled, Effect, Pack, Piece, Rule, RuleScope, Step, Texts};
@@ -459,6 +459,10 @@ fn trace_of(rule: &Rule, out: &Outcome<'_>, tracer: &TextTrace) -> RuleTrace {
 
 fn walk(e: &Expr, src: &str, tracer: &TextTrace, depth: usize, out: &mut Vec<TraceNode>) {
     let Some(value) = tracer.get(e.id) else { return };
+    // A literal's value is its text: showing `0 = 0` only adds noise.
+    if e.children().is_empty() && !matches!(e.kind, Kind::Fact(_) | Kind::Param(_) | Kind::AsOf | Kind::Local(_) | Kind::Verdict(_)) {
+        return;
+    }
     let text = src.get(e.span.start as usize..e.span.end as usize).unwrap_or("").to_string();
     out.push(TraceNode { depth, text, value: value.to_string() });
     for child in e.children() {

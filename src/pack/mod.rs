@@ -5,16 +5,18 @@
 //! expressions need the schema and params). It collects every error it can rather than stopping
 //! at the first, so a rule author fixes a pack in one round.
 
-use crate::calendar::{parse_datetime, Version};
 use crate::expr::{self, Expr, ExprError, Names, Usage};
 use crate::i18n::Locale;
-use crate::money::{parse_money, Dec};
 use crate::schema::{suggest, Action, FactKind, Schema};
-use crate::value::{ParamValue, Scalar, Type};
-use serde::Deserialize;
+use crate::value::{ParamValue, Type};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use raw::{RawFact, RawMeta, RawPack, RawRule, RawStep, Text, TextMap};
+use toml::de::DeValue;
 use toml::Spanned;
+
+mod params;
+mod raw;
 
 /// The largest pack text accepted.
 pub const MAX_PACK_BYTES: usize = 1024 * 1024;
@@ -214,97 +216,6 @@ pub struct Pack {
     pub warnings: Vec<Diagnostic>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPack {
-    pack: Spanned<RawMeta>,
-    line: Spanned<RawLine>,
-    #[serde(default)]
-    facts: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<RawFact>>>,
-    #[serde(default)]
-    params: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
-    #[serde(default)]
-    rules: Vec<Spanned<RawRule>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMeta {
-    id: Spanned<String>,
-    version: Spanned<String>,
-    #[serde(default)]
-    locales: Option<Spanned<Vec<String>>>,
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(default)]
-    description: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLine {
-    credit_limit: Spanned<String>,
-    used: Spanned<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFact {
-    #[serde(rename = "type")]
-    ty: Spanned<String>,
-    #[serde(default)]
-    values: Option<Vec<String>>,
-    #[serde(default)]
-    min: Option<i64>,
-    #[serde(default)]
-    max: Option<i64>,
-    #[serde(default)]
-    max_len: Option<usize>,
-    #[serde(default)]
-    null: Option<Spanned<String>>,
-    #[serde(default)]
-    action: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRule {
-    id: Spanned<String>,
-    when: Spanned<String>,
-    effect: Spanned<String>,
-    scope: Spanned<String>,
-    #[serde(default)]
-    category: Option<String>,
-    #[serde(default)]
-    amount: Option<Spanned<String>>,
-    #[serde(default)]
-    until: Option<Spanned<String>>,
-    #[serde(default)]
-    title: BTreeMap<Spanned<String>, Spanned<String>>,
-    #[serde(default)]
-    detail: BTreeMap<Spanned<String>, Spanned<String>>,
-    #[serde(default, rename = "let")]
-    lets: BTreeMap<Spanned<String>, Spanned<String>>,
-    #[serde(default)]
-    steps: Vec<Spanned<RawStep>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawStep {
-    action: Spanned<String>,
-    #[serde(default)]
-    amount: Option<Spanned<String>>,
-    #[serde(default)]
-    to: Option<Spanned<String>>,
-    #[serde(default)]
-    until: Option<Spanned<String>>,
-    #[serde(default)]
-    phone: Option<Spanned<String>>,
-    #[serde(default)]
-    text: BTreeMap<Spanned<String>, Spanned<String>>,
-}
-
 /// Compiles pack text. On success the pack carries its warnings; on failure every error and warning found.
 pub fn compile(text: &str) -> Result<Pack, Vec<Diagnostic>> {
     let mut cx = Compiler { src: text, diags: Vec::new(), rule: None };
@@ -312,15 +223,17 @@ pub fn compile(text: &str) -> Result<Pack, Vec<Diagnostic>> {
         cx.error(0..0, format!("the pack is {} bytes; at most {MAX_PACK_BYTES} are accepted", text.len()), None);
         return Err(cx.diags);
     }
-    let raw: RawPack = match toml::from_str(text) {
+    let mut shape_errors = Vec::new();
+    let raw = match raw::read(text, &mut shape_errors) {
         Ok(raw) => raw,
         Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            let (message, hint) = toml_message(e.message());
-            cx.error(span, message, hint);
+            cx.error(e.span, e.message, e.hint);
             return Err(cx.diags);
         }
     };
+    for e in shape_errors {
+        cx.error(e.span, e.message, e.hint);
+    }
     let pack = cx.pack(raw);
     let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
         cx.diags.into_iter().partition(|d| d.severity == Severity::Error);
@@ -331,19 +244,6 @@ pub fn compile(text: &str) -> Result<Pack, Vec<Diagnostic>> {
         }
         _ => Err(errors.into_iter().chain(warnings).collect()),
     }
-}
-
-/// toml's message, first line only, with a hint for the mistakes rule authors make most.
-fn toml_message(msg: &str) -> (String, Option<String>) {
-    let first = msg.lines().next().unwrap_or(msg).trim().to_string();
-    let hint = if first.contains("unknown field") {
-        Some("check the spelling against the rule-pack reference (docs/rule-pack.md)".to_string())
-    } else if first.contains("missing field") {
-        Some("every rule needs id, when, effect and scope; [pack] needs id and version; [line] needs credit_limit and used".to_string())
-    } else {
-        None
-    };
-    (first, hint)
 }
 
 struct Compiler<'s> {
@@ -401,31 +301,30 @@ impl Compiler<'_> {
     }
 
     /// Reports an expression error at its place inside the TOML string that holds the expression.
-    fn expr_error(&mut self, holder: &Spanned<String>, e: ExprError) {
+    fn expr_error(&mut self, holder: &Text, e: ExprError) {
         let span = self.inner_span(holder, e.span.start as usize, e.span.end as usize);
         self.error(span, e.message, e.hint);
     }
 
-    fn inner_span(&self, holder: &Spanned<String>, start: usize, end: usize) -> core::ops::Range<usize> {
+    fn inner_span(&self, holder: &Text, start: usize, end: usize) -> core::ops::Range<usize> {
         match string_content_start(self.src, &holder.span(), holder.get_ref()) {
             Some(base) => base + start..base + end.max(start),
             None => holder.span(),
         }
     }
 
-    fn pack(&mut self, raw: RawPack) -> Option<Pack> {
-        let meta = raw.pack.into_inner();
+    fn pack(&mut self, raw: RawPack<'_>) -> Option<Pack> {
+        let meta = raw.pack;
         let locales = self.locales(&meta);
         for (field, value) in [("id", &meta.id), ("version", &meta.version)] {
             if value.get_ref().trim().is_empty() {
                 self.error(value.span(), format!("[pack] {field} is empty"), None);
             }
         }
-        let _ = (meta.title, meta.description);
         let schema = self.schema(&raw.facts);
         let (param_names, params, param_types) = self.params(&raw.params);
         let names = Names { schema: &schema, params: &param_types, locals: &[] };
-        let line = raw.line.into_inner();
+        let line = raw.line;
         let credit_limit =
             self.expression(&line.credit_limit, &Type::Money, "[line] credit_limit", &names, &mut Usage::default());
         let used = self.expression(&line.used, &Type::Money, "[line] used", &names, &mut Usage::default());
@@ -502,7 +401,7 @@ impl Compiler<'_> {
         out
     }
 
-    fn schema(&mut self, facts: &BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<RawFact>>>) -> Schema {
+    fn schema(&mut self, facts: &BTreeMap<Text, BTreeMap<Text, Spanned<RawFact>>>) -> Schema {
         let mut schema = Schema::new();
         for (group, fields) in facts {
             if !is_snake(group.get_ref()) || ["as_of", "locale", "params"].contains(&group.get_ref().as_str()) {
@@ -553,8 +452,22 @@ impl Compiler<'_> {
                     }
                     parsed
                 });
-                if schema.add_fact(group.get_ref(), field.get_ref(), kind, null_is_never, action).is_none() {
-                    self.error(span, format!("fact `{}.{}` is declared twice", group.get_ref(), field.get_ref()), None);
+                let mut labels: [Option<String>; 2] = [None, None];
+                for (tag, text) in &spec.label {
+                    match Locale::parse(tag.get_ref()).and_then(|l| Locale::ALL.iter().position(|x| *x == l)) {
+                        Some(i) => {
+                            if let Some(slot) = labels.get_mut(i) {
+                                *slot = Some(text.get_ref().clone());
+                            }
+                        }
+                        None => self.error(tag.span(), format!("locale \"{}\" is not supported", tag.get_ref()), None),
+                    }
+                }
+                match schema.add_fact(group.get_ref(), field.get_ref(), kind, null_is_never, action) {
+                    Some(id) => schema.set_labels(id, labels),
+                    None => {
+                        self.error(span, format!("fact `{}.{}` is declared twice", group.get_ref(), field.get_ref()), None)
+                    }
                 }
             }
         }
@@ -605,7 +518,7 @@ impl Compiler<'_> {
     #[allow(clippy::type_complexity)]
     fn params(
         &mut self,
-        raw: &BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+        raw: &BTreeMap<Text, Spanned<DeValue<'_>>>,
     ) -> (Vec<String>, Vec<ParamValue>, Vec<(String, Type)>) {
         let (mut names, mut values, mut types) = (Vec::new(), Vec::new(), Vec::new());
         for (name, value) in raw {
@@ -613,7 +526,7 @@ impl Compiler<'_> {
                 self.error(name.span(), format!("param name `{}` should be lower_snake_case", name.get_ref()), None);
                 continue;
             }
-            match param_value(value.get_ref()) {
+            match params::param_value(value.get_ref()) {
                 Ok((v, t)) => {
                     names.push(name.get_ref().clone());
                     values.push(v);
@@ -629,7 +542,7 @@ impl Compiler<'_> {
 
     fn expression(
         &mut self,
-        src: &Spanned<String>,
+        src: &Text,
         want: &Type,
         what: &str,
         names: &Names<'_>,
@@ -799,7 +712,7 @@ impl Compiler<'_> {
 
     fn texts(
         &mut self,
-        raw: &BTreeMap<Spanned<String>, Spanned<String>>,
+        raw: &TextMap,
         what: &str,
         names: &Names<'_>,
         locales: &[Locale],
@@ -843,7 +756,7 @@ impl Compiler<'_> {
     }
 
     /// Splits `text` into literal pieces and checked `{expr}` placeholders.
-    fn template(&mut self, text: &Spanned<String>, names: &Names<'_>) -> Option<Vec<Piece>> {
+    fn template(&mut self, text: &Text, names: &Names<'_>) -> Option<Vec<Piece>> {
         let s = text.get_ref();
         let mut pieces = Vec::new();
         let mut lit = String::new();
@@ -889,7 +802,7 @@ impl Compiler<'_> {
         ok.then_some(pieces)
     }
 
-    fn placeholder(&mut self, text: &Spanned<String>, inner: &str, offset: usize, names: &Names<'_>) -> Option<Expr> {
+    fn placeholder(&mut self, text: &Text, inner: &str, offset: usize, names: &Names<'_>) -> Option<Expr> {
         let shift = |mut err: ExprError| {
             err.span.start += offset as u32;
             err.span.end += offset as u32;
@@ -916,7 +829,7 @@ impl Compiler<'_> {
 
     fn unused_params(
         &mut self,
-        raw: &BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+        raw: &BTreeMap<Text, Spanned<DeValue<'_>>>,
         rules: &[Rule],
         names: &[String],
     ) {
@@ -964,130 +877,3 @@ fn is_snake(s: &str) -> bool {
         && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-type ParamError = (String, Option<&'static str>);
-
-/// A param's value and type from how the TOML writes it (see docs/rule-pack.md).
-fn param_value(v: &toml::Value) -> Result<(ParamValue, Type), ParamError> {
-    match v {
-        toml::Value::Array(items)
-            if items.iter().all(|i| matches!(i, toml::Value::Table(t) if t.contains_key("start")))
-                && !items.is_empty() =>
-        {
-            let mut windows = Vec::new();
-            for item in items {
-                let toml::Value::Table(t) = item else { continue };
-                let (Some(start), Some(end)) = (t.get("start").and_then(instant), t.get("end").and_then(instant))
-                else {
-                    return Err((
-                        "a window needs start and end datetimes with an offset".into(),
-                        Some("like { start = 2026-12-06T01:00:00+08:00, end = 2026-12-06T05:00:00+08:00 }"),
-                    ));
-                };
-                if t.len() != 2 {
-                    return Err(("a window has only start and end".into(), None));
-                }
-                if end <= start {
-                    return Err(("a window must end after it starts".into(), None));
-                }
-                windows.push((start, end));
-            }
-            Ok((ParamValue::Windows(windows), Type::Windows))
-        }
-        toml::Value::Array(items) => {
-            let mut out = Vec::new();
-            let mut ty: Option<Type> = None;
-            for item in items {
-                let (s, t) = scalar(item)?;
-                match &ty {
-                    Some(prev) if *prev != t && !(prev.is_number() && t.is_number()) => {
-                        return Err((format!("a list mixes {prev} and {t}"), Some("all items of a list have one type")))
-                    }
-                    _ => ty = Some(t),
-                }
-                out.push(s);
-            }
-            Ok((ParamValue::List(out), Type::List(Box::new(ty.unwrap_or(Type::Str)))))
-        }
-        toml::Value::Table(t) if t.len() == 1 && (t.contains_key("money") || t.contains_key("version")) => {
-            let (s, ty) = scalar(v)?;
-            Ok((ParamValue::Scalar(s), ty))
-        }
-        toml::Value::Table(t) => {
-            let mut out = Vec::new();
-            let mut ty: Option<Type> = None;
-            for (k, item) in t {
-                let (s, t) = scalar(item)?;
-                match &ty {
-                    Some(prev) if *prev != t && !(prev.is_number() && t.is_number()) => {
-                        return Err((
-                            format!("a map mixes {prev} and {t} values"),
-                            Some("all values of a map have one type"),
-                        ))
-                    }
-                    _ => ty = Some(t),
-                }
-                out.push((k.clone(), s));
-            }
-            Ok((ParamValue::Map(out), Type::Map(Box::new(ty.unwrap_or(Type::Str)))))
-        }
-        other => {
-            let (s, t) = scalar(other)?;
-            Ok((ParamValue::Scalar(s), t))
-        }
-    }
-}
-
-fn instant(v: &toml::Value) -> Option<time::OffsetDateTime> {
-    match v {
-        toml::Value::Datetime(d) => parse_datetime(&d.to_string()),
-        _ => None,
-    }
-}
-
-fn scalar(v: &toml::Value) -> Result<(Scalar, Type), ParamError> {
-    Ok(match v {
-        toml::Value::Integer(i) => (Scalar::Int(*i), Type::Int),
-        toml::Value::Float(f) => {
-            // TOML hands floats over as f64; Rust prints the shortest text that reads back as the
-            // same f64, which for any decimal a person writes (up to 15 digits) is what they wrote.
-            let d = if f.is_finite() { Dec::parse(&f.to_string()) } else { None };
-            (
-                Scalar::Dec(
-                    d.ok_or(("this number cannot be exact".to_string(), Some("write a plain decimal like 0.7")))?,
-                ),
-                Type::Dec,
-            )
-        }
-        toml::Value::String(s) => (Scalar::Str(s.clone()), Type::Str),
-        toml::Value::Boolean(b) => (Scalar::Bool(*b), Type::Bool),
-        toml::Value::Datetime(d) => {
-            let text = d.to_string();
-            if let Some(t) = parse_datetime(&text) {
-                (Scalar::DateTime(t), Type::DateTime)
-            } else if let Some(day) = crate::calendar::parse_date(&text) {
-                (Scalar::Date(day), Type::Date)
-            } else {
-                return Err((format!("{text} needs an offset"), Some("like 2026-11-15T00:00:00+08:00")));
-            }
-        }
-        toml::Value::Table(t) if t.len() == 1 => match (t.get("money"), t.get("version")) {
-            (Some(toml::Value::String(m)), _) => match parse_money(m) {
-                Ok(d) => (Scalar::Money(d), Type::Money),
-                Err(e) => return Err((format!("{{ money = \"{m}\" }} {e}"), None)),
-            },
-            (_, Some(toml::Value::String(v))) => match Version::parse(v) {
-                Some(ver) => (Scalar::Version(ver), Type::Version),
-                None => {
-                    return Err((
-                        format!("\"{v}\" is not a version"),
-                        Some("1 to 4 dot-separated numbers, like \"8.0.0\""),
-                    ))
-                }
-            },
-            _ => return Err(("a typed value is { money = \"…\" } or { version = \"…\" }, with a string".into(), None)),
-        },
-        toml::Value::Table(_) | toml::Value::Array(_) => {
-            return Err(("lists and maps hold single values, not lists or tables".into(), None));
-        }
-    })
-}
