@@ -1,0 +1,42 @@
+"""A small static server for www/ on 127.0.0.1 only, with the page's security headers.
+
+Python's standard library is enough for a page of a few static files; it sets the strict
+Content-Security-Policy the page is built for, the wasm MIME type, and no caching (so a rebuilt
+module is always the one served).
+"""
+import argparse
+import functools
+import http.server
+
+CSP = ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
+       "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors *")
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "text/javascript"}
+
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        super().end_headers()
+
+    def log_message(self, fmt, *args):
+        pass
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--root", default="www")
+    ap.add_argument("--port", type=int, default=8080)
+    args = ap.parse_args()
+    handler = functools.partial(Handler, directory=args.root)
+    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as httpd:
+        print(f"drawcheck: serving {args.root}/ at http://127.0.0.1:{httpd.server_address[1]}/ (Ctrl-C stops)", flush=True)
+        httpd.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
