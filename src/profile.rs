@@ -158,7 +158,7 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
 struct GroupSeed<'a> {
     schema: &'a Schema,
     name: &'a str,
-    fields: &'a std::collections::BTreeMap<String, FactId>,
+    fields: &'a [(String, FactId)],
     values: &'a mut Vec<Option<Scalar>>,
 }
 
@@ -191,8 +191,8 @@ impl<'de> Visitor<'de> for GroupSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut seen: Vec<FactId> = Vec::new();
         while let Some(field) = map.next_key::<String>()? {
-            let Some(&id) = self.fields.get(&field) else {
-                let hint = suggest(&field, self.fields.keys().map(String::as_str))
+            let Some(&(_, id)) = self.fields.iter().find(|(f, _)| *f == field) else {
+                let hint = suggest(&field, self.fields.iter().map(|(f, _)| f.as_str()))
                     .map(|s| format!("; did you mean `{}.{s}`?", self.name))
                     .unwrap_or_default();
                 return Err(de::Error::custom(format!("unknown field `{}.{field}`{hint}", self.name)));
@@ -338,13 +338,10 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
         self.number(&n.to_string())
     }
 
-    fn visit_f64<E: de::Error>(self, x: f64) -> Result<Option<Scalar>, E> {
-        if !x.is_finite() {
-            return Err(self.fail("is not a finite number"));
-        }
-        // Rust prints the shortest text that reads back as the same f64 and never uses an
-        // exponent, so a number a person wrote with 2 decimals comes back with those decimals.
-        self.number(&x.to_string())
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<Scalar>, E> {
+        // serde_json (with `arbitrary_precision`) hands numbers over as their text (`visit_map`
+        // below); a binary float reaching here would already have lost the digits written.
+        Err(self.fail("is a binary floating-point number: give it as JSON text, where its digits are kept"))
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Option<Scalar>, E> {

@@ -2,7 +2,6 @@
 //! profile reader validates against it and the type checker resolves paths with it.
 
 use crate::value::{EnumId, Type};
-use std::collections::BTreeMap;
 
 /// A fact's index in its schema, and in a profile's values.
 pub type FactId = u16;
@@ -137,8 +136,9 @@ pub struct Fact {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Schema {
     facts: Vec<Fact>,
-    by_path: BTreeMap<String, FactId>,
-    groups: BTreeMap<String, BTreeMap<String, FactId>>,
+    /// Group name → (field name, id), in declaration order. A handful of entries: a Vec of pairs
+    /// is as fast as a map here and much smaller in the wasm module.
+    groups: Vec<(String, Vec<(String, FactId)>)>,
     enums: Vec<Vec<String>>,
 }
 
@@ -174,13 +174,15 @@ impl Schema {
         action: Option<Action>,
     ) -> Option<FactId> {
         let path = format!("{group}.{field}");
-        if self.by_path.contains_key(&path) {
+        if self.lookup(&path).is_some() {
             return None;
         }
         let id = FactId::try_from(self.facts.len()).ok()?;
-        self.facts.push(Fact { path: path.clone(), kind, null_is_never, action, labels: [None, None] });
-        self.by_path.insert(path, id);
-        self.groups.entry(group.to_string()).or_default().insert(field.to_string(), id);
+        self.facts.push(Fact { path, kind, null_is_never, action, labels: [None, None] });
+        match self.groups.iter_mut().find(|(g, _)| g == group) {
+            Some((_, fields)) => fields.push((field.to_string(), id)),
+            None => self.groups.push((group.to_string(), vec![(field.to_string(), id)])),
+        }
         Some(id)
     }
 
@@ -203,22 +205,23 @@ impl Schema {
 
     /// A fact by its path.
     pub fn lookup(&self, path: &str) -> Option<FactId> {
-        self.by_path.get(path).copied()
+        let i = self.facts.iter().position(|f| f.path == path)?;
+        FactId::try_from(i).ok()
     }
 
-    /// The fields of a group, if the group exists.
-    pub fn group(&self, name: &str) -> Option<&BTreeMap<String, FactId>> {
-        self.groups.get(name)
+    /// The fields of a group (name and id), if the group exists.
+    pub fn group(&self, name: &str) -> Option<&[(String, FactId)]> {
+        self.groups.iter().find(|(g, _)| g == name).map(|(_, fields)| fields.as_slice())
     }
 
-    /// The group names.
+    /// The group names, in declaration order.
     pub fn group_names(&self) -> impl Iterator<Item = &str> {
-        self.groups.keys().map(String::as_str)
+        self.groups.iter().map(|(g, _)| g.as_str())
     }
 
     /// Every fact path, for suggestions.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.by_path.keys().map(String::as_str)
+        self.facts.iter().map(|f| f.path.as_str())
     }
 }
 

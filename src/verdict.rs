@@ -213,7 +213,8 @@ pub fn evaluate(pack: &Pack, profile: &Profile, opts: Options) -> Verdict {
         status = Status::Limited;
     }
 
-    fired.sort_by_key(|f| (pack.rules.get(f.index).map(|r| r.effect), f.index));
+    // Rule indexes are unique, so an unstable sort is deterministic (and smaller in wasm).
+    fired.sort_unstable_by_key(|f| (pack.rules.get(f.index).map(|r| r.effect), f.index));
     let reasons = fired
         .iter()
         .enumerate()
@@ -222,7 +223,7 @@ pub fn evaluate(pack: &Pack, profile: &Profile, opts: Options) -> Verdict {
 
     let mut missing_paths: Vec<String> =
         missing.iter().filter_map(|id| pack.schema.fact(*id)).map(|f| f.path.clone()).collect();
-    missing_paths.sort();
+    missing_paths.sort_unstable();
     missing_paths.dedup();
 
     Verdict {

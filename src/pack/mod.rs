@@ -10,7 +10,6 @@ use crate::i18n::Locale;
 use crate::schema::{suggest, Action, FactKind, Schema};
 use crate::value::{ParamValue, Type};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 use raw::{RawFact, RawMeta, RawPack, RawRule, RawStep, Text, TextMap};
 use toml::de::DeValue;
 use toml::Spanned;
@@ -340,7 +339,7 @@ impl Compiler<'_> {
             );
         }
         let mut rules = Vec::with_capacity(raw.rules.len());
-        let mut seen: BTreeMap<String, ()> = BTreeMap::new();
+        let mut seen: Vec<String> = Vec::new();
         for raw_rule in raw.rules {
             let span = raw_rule.span();
             let raw_rule = raw_rule.into_inner();
@@ -352,13 +351,14 @@ impl Compiler<'_> {
                     format!("rule id `{id}` should be lower_snake_case"),
                     Some("like `overdue_now`: letters, digits and _".into()),
                 );
-            } else if seen.insert(id.clone(), ()).is_some() {
+            } else if seen.contains(&id) {
                 self.error(
                     raw_rule.id.span(),
                     format!("rule id `{id}` is used twice"),
                     Some("rule ids are part of the public contract and must be unique".into()),
                 );
             }
+            seen.push(id);
             if let Some(rule) = self.rule_def(raw_rule, span, &schema, &param_types, &locales) {
                 rules.push(rule);
             }
@@ -401,7 +401,7 @@ impl Compiler<'_> {
         out
     }
 
-    fn schema(&mut self, facts: &BTreeMap<Text, BTreeMap<Text, Spanned<RawFact>>>) -> Schema {
+    fn schema(&mut self, facts: &[(Text, Vec<(Text, Spanned<RawFact>)>)]) -> Schema {
         let mut schema = Schema::new();
         for (group, fields) in facts {
             if !is_snake(group.get_ref()) || ["as_of", "locale", "params"].contains(&group.get_ref().as_str()) {
@@ -518,7 +518,7 @@ impl Compiler<'_> {
     #[allow(clippy::type_complexity)]
     fn params(
         &mut self,
-        raw: &BTreeMap<Text, Spanned<DeValue<'_>>>,
+        raw: &[(Text, Spanned<DeValue<'_>>)],
     ) -> (Vec<String>, Vec<ParamValue>, Vec<(String, Type)>) {
         let (mut names, mut values, mut types) = (Vec::new(), Vec::new(), Vec::new());
         for (name, value) in raw {
@@ -635,6 +635,15 @@ impl Compiler<'_> {
                 steps.push(step);
             }
         }
+        // A rule that reads `available` or `status` runs after the status and amounts are settled
+        // and cannot change them: any effect but `cap` would be listed yet not applied.
+        if usage.reads_verdict && effect.is_some_and(|e| e != Effect::Cap) {
+            self.error(
+                raw.effect.span(),
+                format!("a {} rule cannot read `available` or `status`", raw.effect.get_ref()),
+                Some("a rule that reads them is evaluated after all the others and changes neither the status nor the amounts, so only a cap rule may (like amount_over_available)".into()),
+            );
+        }
         if raw.steps.is_empty() {
             self.warn(raw.id.span(), "the rule has no steps", Some("say what the borrower can do, or add a step with action = \"none\" that says plainly that nothing can".into()));
         }
@@ -738,7 +747,7 @@ impl Compiler<'_> {
         let given: Vec<Locale> =
             Locale::ALL.iter().zip(texts.by_locale.iter()).filter(|(_, t)| t.is_some()).map(|(l, _)| *l).collect();
         for locale in locales {
-            if !given.contains(locale) && raw.keys().all(|k| Locale::parse(k.get_ref()) != Some(*locale)) {
+            if !given.contains(locale) && raw.iter().all(|(k, _)| Locale::parse(k.get_ref()) != Some(*locale)) {
                 let msg = format!("the {what} has no {} text", locale.tag());
                 let hint = if given.is_empty() {
                     "a borrower would see no words here".to_string()
@@ -829,7 +838,7 @@ impl Compiler<'_> {
 
     fn unused_params(
         &mut self,
-        raw: &BTreeMap<Text, Spanned<DeValue<'_>>>,
+        raw: &[(Text, Spanned<DeValue<'_>>)],
         rules: &[Rule],
         names: &[String],
     ) {

@@ -5,15 +5,15 @@
 //! struct (which was most of its size).
 
 use crate::schema::suggest;
-use std::collections::BTreeMap;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 type Span = core::ops::Range<usize>;
 /// A string with its span.
 pub type Text = Spanned<String>;
-/// A map of texts by key (locale tags, let names), each with its span.
-pub type TextMap = BTreeMap<Text, Text>;
+/// Texts by key (locale tags, let names), each with its span, in key order. (Pairs in a Vec:
+/// these maps hold a handful of entries, and a BTreeMap per value type costs the wasm module kilobytes.)
+pub type TextMap = Vec<(Text, Text)>;
 
 /// A problem found while reading the TOML's shape.
 pub struct RawError {
@@ -26,8 +26,8 @@ pub struct RawPack<'i> {
     pub pack: RawMeta,
     pub line: RawLine,
     /// Group → field → spec.
-    pub facts: BTreeMap<Text, BTreeMap<Text, Spanned<RawFact>>>,
-    pub params: BTreeMap<Text, Spanned<DeValue<'i>>>,
+    pub facts: Vec<(Text, Vec<(Text, Spanned<RawFact>)>)>,
+    pub params: Vec<(Text, Spanned<DeValue<'i>>)>,
     pub rules: Vec<Spanned<RawRule>>,
 }
 
@@ -105,9 +105,9 @@ pub fn read<'i>(text: &'i str, errors: &mut Vec<RawError>) -> Result<RawPack<'i>
         Some((_, DeValue::Table(t))) => t.iter().map(|(k, v)| (owned(k), v.clone())).collect(),
         Some((span, _)) => {
             r.error(span, "`params` should be a table", Some("write [params] and then name = value lines"));
-            BTreeMap::new()
+            Vec::new()
         }
-        None => BTreeMap::new(),
+        None => Vec::new(),
     };
     let rules = r.rules(&doc);
     Ok(RawPack { pack: meta, line: line_def, facts, params, rules })
@@ -228,7 +228,7 @@ impl Reader<'_> {
         for (k, val) in inner.iter() {
             match val.get_ref() {
                 DeValue::String(s) => {
-                    out.insert(owned(k), Spanned::new(val.span(), s.to_string()));
+                    out.push((owned(k), Spanned::new(val.span(), s.to_string())));
                 }
                 other => self.error(val.span(), format!("`{key}.{}` should be a string, not {}", k.get_ref(), other.type_str()), None),
             }
@@ -236,8 +236,8 @@ impl Reader<'_> {
         out
     }
 
-    fn facts(&mut self, doc: &DeTable<'_>) -> BTreeMap<Text, BTreeMap<Text, Spanned<RawFact>>> {
-        let mut out = BTreeMap::new();
+    fn facts(&mut self, doc: &DeTable<'_>) -> Vec<(Text, Vec<(Text, Spanned<RawFact>)>)> {
+        let mut out = Vec::new();
         let Some(v) = doc.get("facts") else { return out };
         let DeValue::Table(groups) = v.get_ref() else {
             self.error(v.span(), "`facts` should be a table of groups", Some("like [facts.account]"));
@@ -248,7 +248,7 @@ impl Reader<'_> {
                 self.error(fields.span(), format!("fact group `{}` should be a table", group.get_ref()), Some("like [facts.account] and then one line per fact"));
                 continue;
             };
-            let mut specs = BTreeMap::new();
+            let mut specs = Vec::new();
             for (field, spec) in fields_t.iter() {
                 let DeValue::Table(t) = spec.get_ref() else {
                     let hint = "like credit_limit = { type = \"money\" }";
@@ -267,9 +267,9 @@ impl Reader<'_> {
                     action: self.opt_string(t, "action"),
                     label: self.text_map(t, "label"),
                 };
-                specs.insert(owned(field), Spanned::new(spec.span(), fact));
+                specs.push((owned(field), Spanned::new(spec.span(), fact)));
             }
-            out.insert(owned(group), specs);
+            out.push((owned(group), specs));
         }
         out
     }

@@ -12,7 +12,6 @@ use crate::profile::{self, ProfileError};
 use crate::verdict::{self, Options, Verdict};
 use crate::Locale;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
 /// A rule pack, compiled (or the diagnostics that say why it did not compile).
@@ -61,7 +60,15 @@ struct FactInfo<'a> {
     values: Option<&'a [String]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     action: Option<&'static str>,
-    label: BTreeMap<&'static str, &'a str>,
+    label: Labels<'a>,
+}
+
+#[derive(Serialize)]
+struct Labels<'a> {
+    #[serde(rename = "zh-CN", skip_serializing_if = "Option::is_none")]
+    zh_cn: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    en: Option<&'a str>,
 }
 
 #[derive(Deserialize, Default)]
@@ -94,7 +101,9 @@ fn info(pack: &Pack) -> PackInfo<'_> {
                 _ => None,
             },
             action: f.action.map(|a| a.name()),
-            label: Locale::ALL.iter().zip(f.labels.iter()).filter_map(|(l, t)| t.as_deref().map(|t| (l.tag(), t))).collect(),
+            label: match &f.labels {
+                [zh, en] => Labels { zh_cn: zh.as_deref(), en: en.as_deref() },
+            },
         })
         .collect();
     PackInfo {
