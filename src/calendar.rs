@@ -42,14 +42,20 @@ pub fn start_of_day(date: Date, zone: UtcOffset) -> OffsetDateTime {
     date.midnight().assume_offset(zone)
 }
 
+/// Whether RFC 3339 (and so the contract) can write a year: 0000 to 9999. The `time` crate goes
+/// further (back to -9999), which date arithmetic and zone shifts could otherwise reach.
+pub fn writable_year(year: i32) -> bool {
+    (0..=9999).contains(&year)
+}
+
 /// The calendar date of an instant in `zone`, or `None` if that falls outside the supported years.
 pub fn date_in(dt: OffsetDateTime, zone: UtcOffset) -> Option<Date> {
-    dt.checked_to_offset(zone).map(|d| d.date())
+    dt.checked_to_offset(zone).map(|d| d.date()).filter(|d| writable_year(d.year()))
 }
 
 /// The same instant shown in `zone`; unchanged if that is out of range.
 pub fn in_zone(dt: OffsetDateTime, zone: UtcOffset) -> OffsetDateTime {
-    dt.checked_to_offset(zone).unwrap_or(dt)
+    dt.checked_to_offset(zone).filter(|d| writable_year(d.year())).unwrap_or(dt)
 }
 
 /// A length of time as rules write it: `24h`, `30d`, `90m`, `45s`.

@@ -71,9 +71,16 @@ pub fn date(d: Date, locale: Locale) -> String {
     }
 }
 
-/// `2026年12月6日 05:00` / `Dec 6, 2026, 05:00`, in `zone`.
+/// `2026年12月6日 05:00` / `Dec 6, 2026, 05:00`, in `zone`. Seconds round **up** to the minute:
+/// the datetimes a borrower reads are ends of restrictions, and "until 08:47" for 08:47:12 would
+/// tell them to try again too early.
 pub fn datetime(t: OffsetDateTime, zone: UtcOffset, locale: Locale) -> String {
     let t = in_zone(t, zone);
+    let t = if t.second() > 0 || t.nanosecond() > 0 {
+        t.replace_second(0).ok().and_then(|t| t.replace_nanosecond(0).ok()).and_then(|t| t.checked_add(time::Duration::MINUTE)).unwrap_or(t)
+    } else {
+        t
+    };
     let sep = match locale {
         Locale::ZhCn => " ",
         Locale::En => ", ",
@@ -158,6 +165,7 @@ mod tests {
         assert_eq!(money(Dec::new(5000005, 3)), "¥5,000.00");
         assert_eq!(span(86_400, Locale::En), "1 day");
         assert_eq!(span(7_200, Locale::ZhCn), "2小时");
+        assert_eq!(datetime(datetime!(2026-12-06 08:47:12 +8), zone, Locale::En), "Dec 6, 2026, 08:48");
     }
 
     #[test]

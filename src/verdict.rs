@@ -310,7 +310,7 @@ fn until_value(c: &Compiled, scope: &Scope<'_, '_>, missing: &mut Vec<FactId>) -
     match eval(&c.expr, scope, missing, &mut NoTrace).ok()? {
         Value::DateTime(t) => Some(Value::DateTime(in_zone(t, scope.zone))),
         Value::Date(d) => Some(Value::DateTime(start_of_day(d, scope.zone))),
-        Value::Never => Some(Value::Never),
+        // `never + 24h` (an inconsistent profile: failures but no last failure) has no end to show.
         _ => None,
     }
 }

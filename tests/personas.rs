@@ -179,7 +179,7 @@ fn persona_figures() {
 
     let v = verdict("login_lock");
     assert_eq!(reason(&v, "login_lock").until.as_deref(), Some("2026-11-30T08:47:12+08:00"));
-    assert!(reason(&v, "login_lock").detail.contains("2026年11月30日 08:47"));
+    assert!(reason(&v, "login_lock").detail.contains("2026年11月30日 08:48"));
 
     let v = verdict("maintenance_night");
     assert_eq!(reason(&v, "maintenance").until.as_deref(), Some("2026-12-06T05:00:00+08:00"));

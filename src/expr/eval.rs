@@ -3,7 +3,7 @@
 //! and optionally traced node by node.
 
 use super::syntax::{BinOp, Expr, Func, Kind, UnOp, VerdictVar};
-use crate::calendar::{date_in, Duration};
+use crate::calendar::{date_in, writable_year, Duration};
 use crate::money::{ArithError, Dec};
 use crate::profile::Profile;
 use crate::schema::FactId;
@@ -354,11 +354,17 @@ fn arithmetic<'a>(op: BinOp, a: Value<'a>, b: Value<'a>) -> Outcome<'a> {
         (V::Date(d), V::Duration(p)) | (V::Duration(p), V::Date(d)) => {
             let days = p.whole_days().ok_or(Undet::Fault("a date moves only by whole days"))?;
             let days = if op == BinOp::Sub { days.checked_neg().ok_or(fault(ArithError::Overflow))? } else { days };
-            d.checked_add(time::Duration::days(days)).map(V::Date).ok_or(Undet::Fault("the date is out of range"))
+            d.checked_add(time::Duration::days(days))
+                .filter(|d| writable_year(d.year()))
+                .map(V::Date)
+                .ok_or(Undet::Fault("the date is out of range"))
         }
         (V::DateTime(t), V::Duration(p)) | (V::Duration(p), V::DateTime(t)) => {
             let span = if op == BinOp::Sub { -p.to_duration() } else { p.to_duration() };
-            t.checked_add(span).map(V::DateTime).ok_or(Undet::Fault("the datetime is out of range"))
+            t.checked_add(span)
+                .filter(|t| writable_year(t.year()))
+                .map(V::DateTime)
+                .ok_or(Undet::Fault("the datetime is out of range"))
         }
         (V::Duration(x), V::Duration(y)) => {
             let r = if op == BinOp::Sub { x.seconds.checked_sub(y.seconds) } else { x.seconds.checked_add(y.seconds) };

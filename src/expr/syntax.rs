@@ -383,8 +383,11 @@ fn lex_string(src: &str, start: usize, quote: u8) -> Result<(String, usize), Exp
                 Some((_, '\'')) => out.push('\''),
                 Some((_, 'n')) => out.push('\n'),
                 Some((_, 't')) => out.push('\t'),
-                _ => {
-                    return Err(ExprError::new(Span::new(at, at + 2), "unknown escape in a string")
+                other => {
+                    // The span covers the backslash and the whole character after it (which may
+                    // be several bytes), so it never splits a character.
+                    let end = at + 1 + other.map_or(0, |(_, c)| c.len_utf8());
+                    return Err(ExprError::new(Span::new(at, end), "unknown escape in a string")
                         .hint("the escapes are \\\\ \\\" \\' \\n \\t"))
                 }
             },

@@ -234,8 +234,11 @@ pub fn compile(text: &str) -> Result<Pack, Vec<Diagnostic>> {
         cx.error(e.span, e.message, e.hint);
     }
     let pack = cx.pack(raw);
+    // In the order of the text, so a rule author reads them top to bottom.
+    let mut diags: Vec<(usize, Diagnostic)> = cx.diags.into_iter().enumerate().collect();
+    diags.sort_unstable_by_key(|(i, d)| (d.line, d.column, *i));
     let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        cx.diags.into_iter().partition(|d| d.severity == Severity::Error);
+        diags.into_iter().map(|(_, d)| d).partition(|d| d.severity == Severity::Error);
     match pack {
         Some(mut pack) if errors.is_empty() => {
             pack.warnings = warnings;
