@@ -31,12 +31,12 @@ used = "account.used"
 [facts.account]
 status = { type = "enum", values = ["active", "frozen", "closed"] }
 credit_limit = { type = "money" }
-used = { type = "money", action = "repay" }
-id_expiry = { type = "date", action = "upload_document" }
+used = { type = "money", action = "repay", direction = "down" }
+id_expiry = { type = "date", action = "upload_document", direction = "up" }
 
 [facts.credit]
-overdue_days = { type = "int", min = 0, max = 36500, action = "repay" }
-overdue_amount = { type = "money", action = "repay" }
+overdue_days = { type = "int", min = 0, max = 36500, action = "repay", direction = "down" }
+overdue_amount = { type = "money", action = "repay", direction = "down" }
 
 [facts.behavior]
 requests_last_hour = { type = "int", min = 0, max = 1000000 }

@@ -7,7 +7,7 @@
 
 use crate::expr::{self, Expr, ExprError, Names, Usage};
 use crate::i18n::Locale;
-use crate::schema::{suggest, Action, FactKind, Schema};
+use crate::schema::{suggest, Action, FactId, FactKind, Schema};
 use crate::value::{ParamValue, Type};
 use sha2::{Digest, Sha256};
 use raw::{RawFact, RawMeta, RawPack, RawRule, RawStep, Text, TextMap};
@@ -188,6 +188,48 @@ pub struct Rule {
     pub last: bool,
 }
 
+/// Which way the borrower can move a fact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Lower it (repay, reduce debt).
+    Down,
+    /// Raise it (verify a higher income, update the app, renew an ID).
+    Up,
+    /// Make it true (verify).
+    ToTrue,
+    /// Make it false (verify the device).
+    ToFalse,
+}
+
+/// A fact the borrower can change, and how (recourse reads these; see docs/rule-pack.md).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lever {
+    /// The fact.
+    pub fact: FactId,
+    /// The kind of step that changes it.
+    pub action: Action,
+    /// Which way it can move.
+    pub direction: Direction,
+    /// Other facts that change with it, and their new values (evaluated before the change).
+    pub also: Vec<(FactId, Compiled)>,
+}
+
+/// A fact that lapses by itself at a time (a count over the last 24 hours, say).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reset {
+    /// The fact.
+    pub fact: FactId,
+    /// Its value once lapsed.
+    pub to: Compiled,
+    /// When it lapses.
+    pub at: Compiled,
+}
+
+/// Default cost of each action kind (by `Action::ALL` position) for the recourse planner:
+/// repay, wait, verify_identity, verify_device, upload_document, update_app, contact_support,
+/// credit_report, reduce_debt, none. Waiting also costs a unit per day (see `recourse`).
+pub const DEFAULT_COSTS: [u32; 10] = [10, 1, 2, 2, 5, 2, 20, 20, 30, 0];
+
 /// A compiled rule pack.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pack {
@@ -211,6 +253,12 @@ pub struct Pack {
     pub used: Compiled,
     /// Rules in policy order.
     pub rules: Vec<Rule>,
+    /// Facts the borrower can change.
+    pub levers: Vec<Lever>,
+    /// Facts that lapse by themselves.
+    pub resets: Vec<Reset>,
+    /// Cost of each action kind, by `Action::ALL` position.
+    pub costs: [u32; 10],
     /// Warnings from compilation.
     pub warnings: Vec<Diagnostic>,
 }
@@ -368,6 +416,8 @@ impl Compiler<'_> {
             self.rule = None;
         }
         self.unused_params(&raw.params, &rules, &param_names);
+        let (levers, resets) = self.levers(&raw.facts, &schema, &param_types);
+        let costs = self.costs(&raw.costs);
         let sha256 = Sha256::digest(self.src.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
         Some(Pack {
             id: meta.id.into_inner(),
@@ -380,6 +430,9 @@ impl Compiler<'_> {
             credit_limit: credit_limit?,
             used: used?,
             rules,
+            levers,
+            resets,
+            costs,
             warnings: Vec::new(),
         })
     }
@@ -837,6 +890,88 @@ impl Compiler<'_> {
             self.expr_error(text, shift(err));
         }
         (!failed).then_some(e)
+    }
+
+    /// Levers and resets from the fact specs (after params, since their expressions may read them).
+    fn levers(
+        &mut self,
+        facts: &[(Text, Vec<(Text, Spanned<RawFact>)>)],
+        schema: &Schema,
+        params: &[(String, Type)],
+    ) -> (Vec<Lever>, Vec<Reset>) {
+        let names = Names { schema, params, locals: &[] };
+        let (mut levers, mut resets) = (Vec::new(), Vec::new());
+        for (group, fields) in facts {
+            for (field, spec) in fields {
+                let path = format!("{}.{}", group.get_ref(), field.get_ref());
+                let Some(id) = schema.lookup(&path) else { continue };
+                let Some(fact) = schema.fact(id) else { continue };
+                let spec = spec.get_ref();
+                let ty = fact.kind.ty();
+                if let Some((to, at)) = &spec.resets {
+                    let to = self.expression(to, &ty, "resets.to", &names, &mut Usage::default());
+                    let at = self.expression(at, &Type::DateTime, "resets.at", &names, &mut Usage::default());
+                    if let (Some(to), Some(at)) = (to, at) {
+                        resets.push(Reset { fact: id, to, at });
+                    }
+                }
+                let Some(action) = fact.action else {
+                    if let Some(d) = &spec.direction {
+                        self.error(d.span(), format!("`{path}` has a direction but no action"), Some("say which action moves it, like action = \"repay\"".into()));
+                    }
+                    continue;
+                };
+                let direction = match spec.direction.as_ref().map(|d| (d, d.get_ref().as_str())) {
+                    Some((_, "down")) if ty != Type::Bool => Direction::Down,
+                    Some((_, "up")) if ty != Type::Bool => Direction::Up,
+                    Some((_, "true")) if ty == Type::Bool => Direction::ToTrue,
+                    Some((_, "false")) if ty == Type::Bool => Direction::ToFalse,
+                    Some((d, other)) => {
+                        let want = if ty == Type::Bool { "\"true\" or \"false\"" } else { "\"down\" or \"up\"" };
+                        self.error(d.span(), format!("direction \"{other}\" does not fit a {ty} fact"), Some(format!("use {want}")));
+                        continue;
+                    }
+                    None => {
+                        let span = spec.action.as_ref().map(|a| a.span()).unwrap_or_else(|| field.span());
+                        let hint = if ty == Type::Bool { "add direction = \"true\" or \"false\": the value the borrower can give it" } else { "add direction = \"down\" or \"up\"" };
+                        self.error(span, format!("`{path}` can be changed by the borrower, but in which direction?"), Some(hint.into()));
+                        continue;
+                    }
+                };
+                let mut also = Vec::new();
+                for (other, src) in &spec.also {
+                    let Some(other_id) = schema.lookup(other.get_ref()) else {
+                        let hint = suggest(other.get_ref(), schema.paths()).map(|s| format!("did you mean `{s}`?"));
+                        self.error(other.span(), format!("unknown fact `{}`", other.get_ref()), hint);
+                        continue;
+                    };
+                    let other_ty = schema.fact(other_id).map(|f| f.kind.ty()).unwrap_or(Type::Error);
+                    if let Some(c) = self.expression(src, &other_ty, "the new value", &names, &mut Usage::default()) {
+                        also.push((other_id, c));
+                    }
+                }
+                levers.push(Lever { fact: id, action, direction, also });
+            }
+        }
+        (levers, resets)
+    }
+
+    fn costs(&mut self, raw: &[(Text, Spanned<i64>)]) -> [u32; 10] {
+        let mut costs = DEFAULT_COSTS;
+        for (name, cost) in raw {
+            match Action::ALL.iter().position(|a| a.name() == name.get_ref()) {
+                Some(i) => {
+                    if let Some(slot) = costs.get_mut(i) {
+                        *slot = u32::try_from(*cost.get_ref()).unwrap_or(u32::MAX);
+                    }
+                }
+                None => {
+                    let hint = suggest(name.get_ref(), Action::ALL.iter().map(|a| a.name())).map(|s| format!("did you mean `{s}`?"));
+                    self.error(name.span(), format!("unknown action `{}`", name.get_ref()), hint);
+                }
+            }
+        }
+        costs
     }
 
     fn unused_params(

@@ -29,6 +29,8 @@ pub struct RawPack<'i> {
     pub facts: Vec<(Text, Vec<(Text, Spanned<RawFact>)>)>,
     pub params: Vec<(Text, Spanned<DeValue<'i>>)>,
     pub rules: Vec<Spanned<RawRule>>,
+    /// `[recourse] costs = { repay = 10, … }`: cost of each action kind, for the planner.
+    pub costs: Vec<(Text, Spanned<i64>)>,
 }
 
 pub struct RawMeta {
@@ -50,6 +52,11 @@ pub struct RawFact {
     pub max_len: Option<usize>,
     pub null: Option<Text>,
     pub action: Option<Text>,
+    pub direction: Option<Text>,
+    /// Other facts that change with this one: path → expression of the new value.
+    pub also: TextMap,
+    /// The fact lapses by itself: `resets = { to = "0", at = "behavior.last_login_failure_at + 24h" }`.
+    pub resets: Option<(Text, Text)>,
     pub label: TextMap,
 }
 
@@ -86,7 +93,7 @@ pub fn read<'i>(text: &'i str, errors: &mut Vec<RawError>) -> Result<RawPack<'i>
     let whole = doc.span();
     let doc = doc.into_inner();
     let mut r = Reader { errors };
-    r.only(&doc, &["pack", "line", "facts", "params", "rules"], "the pack", None);
+    r.only(&doc, &["pack", "line", "facts", "params", "rules", "recourse"], "the pack", None);
     let pack = r.table(&doc, "pack", "the pack", whole.clone());
     let line = r.table(&doc, "line", "the pack", whole.clone());
     let meta = RawMeta {
@@ -110,7 +117,8 @@ pub fn read<'i>(text: &'i str, errors: &mut Vec<RawError>) -> Result<RawPack<'i>
         None => Vec::new(),
     };
     let rules = r.rules(&doc);
-    Ok(RawPack { pack: meta, line: line_def, facts, params, rules })
+    let costs = r.costs(&doc);
+    Ok(RawPack { pack: meta, line: line_def, facts, params, rules, costs })
 }
 
 fn owned(k: &Spanned<std::borrow::Cow<'_, str>>) -> Text {
@@ -256,7 +264,8 @@ impl Reader<'_> {
                     continue;
                 };
                 let place = format!("fact `{}.{}`", group.get_ref(), field.get_ref());
-                self.only(t, &["type", "values", "min", "max", "max_len", "null", "action", "label"], &place, None);
+                let keys = ["type", "values", "min", "max", "max_len", "null", "action", "direction", "also", "resets", "label"];
+                self.only(t, &keys, &place, None);
                 let fact = RawFact {
                     ty: self.string(t, "type", &place, spec.span()),
                     values: self.string_list(t, "values").map(Spanned::into_inner),
@@ -265,11 +274,51 @@ impl Reader<'_> {
                     max_len: self.opt_int(t, "max_len").and_then(|n| usize::try_from(n).ok()),
                     null: self.opt_string(t, "null"),
                     action: self.opt_string(t, "action"),
+                    direction: self.opt_string(t, "direction"),
+                    also: self.text_map(t, "also"),
+                    resets: self.resets(t, &place),
                     label: self.text_map(t, "label"),
                 };
                 specs.push((owned(field), Spanned::new(spec.span(), fact)));
             }
             out.push((owned(group), specs));
+        }
+        out
+    }
+
+    fn resets(&mut self, t: &DeTable<'_>, place: &str) -> Option<(Text, Text)> {
+        let v = t.get("resets")?;
+        let DeValue::Table(inner) = v.get_ref() else {
+            self.error(v.span(), format!("`resets` of {place} should be a table"), Some("like resets = { to = \"0\", at = \"as_of + 1h\" }"));
+            return None;
+        };
+        self.only(inner, &["to", "at"], "`resets`", None);
+        let to = self.string(inner, "to", "`resets`", v.span());
+        let at = self.string(inner, "at", "`resets`", v.span());
+        Some((to, at))
+    }
+
+    fn costs(&mut self, doc: &DeTable<'_>) -> Vec<(Text, Spanned<i64>)> {
+        let Some(v) = doc.get("recourse") else { return Vec::new() };
+        let DeValue::Table(t) = v.get_ref() else {
+            self.error(v.span(), "`recourse` should be a table", Some("write [recourse] and then costs = { … }"));
+            return Vec::new();
+        };
+        self.only(t, &["costs"], "[recourse]", None);
+        let Some(costs) = t.get("costs") else { return Vec::new() };
+        let DeValue::Table(costs) = costs.get_ref() else {
+            self.error(costs.span(), "`costs` should be a table of action = whole number", None);
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, val) in costs.iter() {
+            match val.get_ref() {
+                DeValue::Integer(i) if i.radix() == 10 => match i.as_str().parse::<i64>() {
+                    Ok(n) if (0..=1_000_000).contains(&n) => out.push((owned(k), Spanned::new(val.span(), n))),
+                    _ => self.error(val.span(), "a cost is a whole number from 0 to 1000000", None),
+                },
+                _ => self.error(val.span(), "a cost is a whole number", None),
+            }
         }
         out
     }
