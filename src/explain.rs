@@ -1,6 +1,7 @@
 //! A verdict and its trace as plain text: what `drawcheck explain` prints and the studio shows.
 
 use crate::pack::Pack;
+use crate::i18n::Locale;
 use crate::verdict::{RuleTrace, Verdict};
 
 /// The verdict, and the trace if it has one, as plain text.
@@ -76,4 +77,45 @@ fn trace_lines(out: &mut String, t: &RuleTrace) {
     for n in &t.nodes {
         out.push_str(&format!("    {}{} = {}\n", "  ".repeat(n.depth), n.text, n.value));
     }
+}
+
+/// The verdict's path back to drawing, as plain text in `locale`.
+pub fn plan_text(v: &Verdict, locale: Locale) -> String {
+    let zh = locale == Locale::ZhCn;
+    let Some(plan) = &v.recourse else {
+        return if zh { "现在即可借款，无需任何操作。\n".into() } else { "You can draw now; nothing to do.\n".into() };
+    };
+    let mut out = String::new();
+    let head = if zh { "恢复借款的路径" } else { "Path to drawing again" };
+    out.push_str(&format!(
+        "{head}: {} → {}, available {} (effective limit {}), by {}, cost {}\n",
+        v.status.name(),
+        plan.reachable.name(),
+        plan.available_after.plain(),
+        plan.effective_limit_after.plain(),
+        plan.earliest,
+        plan.cost
+    ));
+    if plan.steps.is_empty() && plan.fixed.is_empty() {
+        out.push_str(if zh { "  没有可以做的步骤。\n" } else { "  no step helps.\n" });
+    }
+    for (i, s) in plan.steps.iter().enumerate() {
+        let text = if zh { &s.text.zh_cn } else { &s.text.en };
+        out.push_str(&format!(
+            "  {}. [{}] {text}  → {}, available {}{}\n",
+            i + 1,
+            s.action.name(),
+            s.status_after.name(),
+            s.available_after.plain(),
+            if s.lifts.is_empty() { String::new() } else { format!(" (lifts {})", s.lifts.join(", ")) }
+        ));
+    }
+    for f in &plan.fixed {
+        let what = if zh { "你的操作无法解除" } else { "nothing you change lifts" };
+        out.push_str(&format!("  {what}: {}\n", f.rule));
+        for step in &f.route {
+            out.push_str(&format!("    → [{}] {}\n", step.action.name(), step.text));
+        }
+    }
+    out
 }

@@ -20,7 +20,9 @@ pub mod expr;
 pub mod i18n;
 pub mod money;
 pub mod pack;
+pub mod population;
 pub mod profile;
+pub mod recourse;
 pub mod schema;
 pub mod value;
 pub mod verdict;
@@ -45,7 +47,11 @@ pub fn read_profile(pack: &Pack, json: &str) -> Result<Profile, ProfileError> {
     profile::from_json(&pack.schema, json)
 }
 
-/// Evaluates a profile against a pack.
+/// Evaluates a profile against a pack; with `opts.recourse`, also plans the path back to drawing.
 pub fn check(pack: &Pack, profile: &Profile, opts: Options) -> Verdict {
-    verdict::evaluate(pack, profile, opts)
+    let mut verdict = verdict::evaluate(pack, profile, opts);
+    if opts.recourse {
+        verdict.recourse = recourse::plan(pack, profile, &verdict);
+    }
+    verdict
 }

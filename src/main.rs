@@ -12,11 +12,13 @@ drawcheck — why a micro-loan drawdown is restricted, and what the borrower can
 Usage:
   drawcheck check   --profile FILE [--rules PACK] [--locale L] [--trace]
   drawcheck explain --profile FILE [--rules PACK] [--locale L]
+  drawcheck recourse --profile FILE [--rules PACK] [--locale L]
   drawcheck lint    PACK
   drawcheck default-pack
 
   check    prints the verdict as JSON (exit 0 whatever the status)
   explain  prints the verdict and each rule's evaluation as readable text
+  recourse prints the cheapest path back to drawing (also in check's JSON, as `recourse`)
   lint     validates a rule pack; prints its errors and warnings with line and column
   default-pack  prints the embedded default pack (a starting point for your own)
 
@@ -102,6 +104,12 @@ fn run() -> Result<ExitCode, Failure> {
             print!("{}", drawcheck::explain::text(&pack, &verdict));
             Ok(ExitCode::SUCCESS)
         }
+        "recourse" => {
+            let (_, verdict) = verdict_for(&args, false)?;
+            let locale = drawcheck::Locale::parse(verdict.locale).unwrap_or(Locale::ZhCn);
+            print!("{}", drawcheck::explain::plan_text(&verdict, locale));
+            Ok(ExitCode::SUCCESS)
+        }
         "lint" => {
             let [path] = args.positional.as_slice() else {
                 return Err(Failure(format!("lint takes one PACK file\n\n{USAGE}")));
@@ -164,7 +172,7 @@ fn verdict_for(args: &Args, trace: bool) -> Result<(Pack, Verdict), Failure> {
         0 => Failure(format!("{profile_path}: {}", e.message)),
         _ => Failure(format!("{profile_path}:{}:{}: {}", e.line, e.column, e.message)),
     })?;
-    let verdict = drawcheck::check(&pack, &profile, Options { locale: args.locale, trace });
+    let verdict = drawcheck::check(&pack, &profile, Options { locale: args.locale, trace, recourse: true });
     Ok((pack, verdict))
 }
 

@@ -117,6 +117,24 @@ impl Scalar {
     }
 }
 
+impl Value<'_> {
+    /// An owned copy, if the value is a scalar a fact can hold.
+    pub fn to_scalar(&self) -> Option<Scalar> {
+        Some(match self {
+            Value::Bool(b) => Scalar::Bool(*b),
+            Value::Int(i) => Scalar::Int(*i),
+            Value::Dec(d) => Scalar::Dec(*d),
+            Value::Money(d) => Scalar::Money(*d),
+            Value::Str(s) => Scalar::Str((*s).to_string()),
+            Value::Date(d) => Scalar::Date(*d),
+            Value::DateTime(t) => Scalar::DateTime(*t),
+            Value::Version(v) => Scalar::Version(*v),
+            Value::Never => Scalar::Never,
+            Value::Duration(_) | Value::Param(_) => return None,
+        })
+    }
+}
+
 /// A param: a scalar, or one of the composite shapes rules can test membership in.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ParamValue {

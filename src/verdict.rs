@@ -11,6 +11,7 @@ use crate::profile::Profile;
 use crate::schema::{Action, FactId, Schema};
 use crate::value::Value;
 use serde::Serialize;
+use time::OffsetDateTime;
 
 /// How many reasons are principal (Regulation B: more than four is not helpful).
 pub const PRINCIPAL_REASONS: usize = 4;
@@ -59,6 +60,8 @@ pub struct Options {
     pub locale: Option<Locale>,
     /// Keep a trace of every rule's condition.
     pub trace: bool,
+    /// Plan the path back to drawing (`crate::check` fills `Verdict::recourse`).
+    pub recourse: bool,
 }
 
 /// The verdict, shaped as CONTRACT.md gives it (plus fields the contract allows adding).
@@ -85,6 +88,9 @@ pub struct Verdict {
     /// Each rule's condition, node by node (only when asked for).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<Vec<RuleTrace>>,
+    /// The path back to drawing: null when eligible (or when not asked for). `evaluate` leaves it
+    /// empty; `crate::check` asks `recourse::plan`, which builds on this verdict.
+    pub recourse: Option<crate::recourse::Plan>,
 }
 
 /// A fired rule, in words and figures.
@@ -179,39 +185,122 @@ pub struct TraceNode {
 }
 
 /// A rule that fired, with its evaluated amount and end.
+#[derive(Debug)]
 struct Fired {
     index: usize,
     amount: Option<Dec>,
-    until: Option<Value<'static>>,
+    until: Option<OffsetDateTime>,
+}
+
+/// The set of rules that fired, by their index in the pack (a pack has at most
+/// [`MAX_RULES`](crate::pack::MAX_RULES) rules). Copy, and allocation-free.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct RuleSet([u64; 8]);
+
+const _: () = assert!(crate::pack::MAX_RULES <= 8 * 64, "RuleSet holds 512 rules");
+
+impl RuleSet {
+    /// Adds a rule index (indexes past 511 are ignored; a compiled pack has none).
+    pub fn insert(&mut self, index: usize) {
+        if let Some(word) = self.0.get_mut(index / 64) {
+            *word |= 1 << (index % 64);
+        }
+    }
+
+    /// Whether a rule index is in the set.
+    pub fn contains(&self, index: usize) -> bool {
+        self.0.get(index / 64).is_some_and(|w| w & (1 << (index % 64)) != 0)
+    }
+
+    /// How many rules are in the set.
+    pub fn len(&self) -> usize {
+        self.0.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// Whether no rule is in the set.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+
+    /// The rule indexes, ascending.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(i, &w)| {
+            let mut bits = w;
+            core::iter::from_fn(move || {
+                if bits == 0 {
+                    return None;
+                }
+                let b = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                Some(i * 64 + b)
+            })
+        })
+    }
+}
+
+/// A verdict's figures without its words: status, amounts and which rules fired. What a
+/// population report needs, decided by the same code as [`evaluate`] but without rendering
+/// texts, steps or `until`s, and without allocating once [`Scratch`] has warmed up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outline {
+    /// Overall status.
+    pub status: Status,
+    /// The most the borrower can draw now.
+    pub available: Fen,
+    /// The line after every reduction.
+    pub effective_limit: Fen,
+    /// Every fired rule.
+    pub fired: RuleSet,
+}
+
+/// Buffers an evaluation works in, kept between evaluations so that a batch of [`outline`]s
+/// allocates nothing per profile.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    missing: Vec<FactId>,
+    fired: Vec<Fired>,
+    undetermined: Vec<Undetermined>,
+    undecided: usize,
+}
+
+/// What [`decide_all`] decided, and what the rules evaluated last saw.
+struct Decided {
+    status: Status,
+    effective_limit: Fen,
+    available: Fen,
+    seen_status: Status,
+    seen_available: Fen,
+}
+
+/// Evaluates a profile against a pack: status, amounts and fired rules only (no texts).
+pub fn outline(pack: &Pack, profile: &Profile, scratch: &mut Scratch) -> Outline {
+    let base = Scope {
+        profile,
+        params: &pack.params,
+        zone: profile.as_of.offset(),
+        available: None,
+        status: None,
+        locals: &[],
+    };
+    let d = decide_all(pack, &base, scratch, false, None);
+    let mut fired = RuleSet::default();
+    for f in &scratch.fired {
+        fired.insert(f.index);
+    }
+    Outline { status: d.status, available: d.available, effective_limit: d.effective_limit, fired }
 }
 
 /// Evaluates a profile against a pack.
 pub fn evaluate(pack: &Pack, profile: &Profile, opts: Options) -> Verdict {
     let zone = profile.as_of.offset();
     let locale = opts.locale.or(profile.locale).or_else(|| pack.locales.first().copied()).unwrap_or(Locale::ZhCn);
-    let mut missing: Vec<FactId> = Vec::new();
-    let mut fired: Vec<Fired> = Vec::new();
-    let mut undetermined: Vec<Undetermined> = Vec::new();
     let mut traces = opts.trace.then(Vec::new);
     let base = Scope { profile, params: &pack.params, zone, available: None, status: None, locals: &[] };
-
-    for (index, rule) in pack.rules.iter().enumerate().filter(|(_, r)| !r.last) {
-        decide(&pack.schema, index, rule, &base, &mut missing, &mut fired, &mut undetermined, traces.as_mut());
-    }
-
-    let limit = line_amount(&pack.credit_limit.expr, &base, &mut missing);
-    let used = line_amount(&pack.used.expr, &base, &mut missing);
-    let (mut status, effective_limit, available) = tally(pack, &fired, !undetermined.is_empty(), limit, used);
-
-    // Rules that read `available` or `status` see the outcome of the others and cannot change `available`.
-    let last_scope = Scope { available: Some(available.to_dec()), status: Some(status.name()), ..base };
-    let before = fired.len();
-    for (index, rule) in pack.rules.iter().enumerate().filter(|(_, r)| r.last) {
-        decide(&pack.schema, index, rule, &last_scope, &mut missing, &mut fired, &mut undetermined, traces.as_mut());
-    }
-    if fired.len() > before && status == Status::Eligible {
-        status = Status::Limited;
-    }
+    let mut work = Scratch::default();
+    let decided = decide_all(pack, &base, &mut work, true, traces.as_mut());
+    let Scratch { missing, mut fired, undetermined, .. } = work;
+    let last_scope =
+        Scope { available: Some(decided.seen_available.to_dec()), status: Some(decided.seen_status.name()), ..base };
 
     // Rule indexes are unique, so an unstable sort is deterministic (and smaller in wasm).
     fired.sort_unstable_by_key(|f| (pack.rules.get(f.index).map(|r| r.effect), f.index));
@@ -227,9 +316,9 @@ pub fn evaluate(pack: &Pack, profile: &Profile, opts: Options) -> Verdict {
     missing_paths.dedup();
 
     Verdict {
-        status,
-        available: if status.stops_drawing() { Fen::ZERO } else { available },
-        effective_limit,
+        status: decided.status,
+        available: decided.available,
+        effective_limit: decided.effective_limit,
         reasons,
         missing: missing_paths,
         undetermined,
@@ -237,21 +326,58 @@ pub fn evaluate(pack: &Pack, profile: &Profile, opts: Options) -> Verdict {
         locale: locale.tag(),
         pack: PackRef { id: pack.id.clone(), version: pack.version.clone(), sha256: pack.sha256.clone() },
         trace: traces,
+        recourse: None,
     }
 }
 
-/// Decides one rule: fired (with amount and end), not fired, or undetermined.
-#[allow(clippy::too_many_arguments)]
+/// Runs every rule and decides status and amounts (POLICY.md, "Effects and status"): the one
+/// place both [`evaluate`] and [`outline`] get them from. `explain` also keeps why each
+/// undetermined rule was, and each fired rule's end, for the reasons.
+fn decide_all<'a>(
+    pack: &'a Pack,
+    base: &Scope<'a, '_>,
+    work: &mut Scratch,
+    explain: bool,
+    mut traces: Option<&mut Vec<RuleTrace>>,
+) -> Decided {
+    work.missing.clear();
+    work.fired.clear();
+    work.undetermined.clear();
+    work.undecided = 0;
+    for (index, rule) in pack.rules.iter().enumerate().filter(|(_, r)| !r.last) {
+        decide(&pack.schema, index, rule, base, work, explain, traces.as_deref_mut());
+    }
+
+    let limit = line_amount(&pack.credit_limit.expr, base, &mut work.missing);
+    let used = line_amount(&pack.used.expr, base, &mut work.missing);
+    let (mut status, effective_limit, available) = tally(pack, &work.fired, work.undecided > 0, limit, used);
+
+    // Rules that read `available` or `status` see the outcome of the others and cannot change `available`.
+    let (seen_status, seen_available) = (status, available);
+    let last_scope = Scope { available: Some(available.to_dec()), status: Some(status.name()), ..*base };
+    let before = work.fired.len();
+    for (index, rule) in pack.rules.iter().enumerate().filter(|(_, r)| r.last) {
+        decide(&pack.schema, index, rule, &last_scope, work, explain, traces.as_deref_mut());
+    }
+    if work.fired.len() > before && status == Status::Eligible {
+        status = Status::Limited;
+    }
+    let available = if status.stops_drawing() { Fen::ZERO } else { available };
+    Decided { status, effective_limit, available, seen_status, seen_available }
+}
+
+/// Decides one rule: fired (with amount, and with its end when `explain`), not fired, or
+/// undetermined (with why, when `explain`).
 fn decide<'a>(
     schema: &Schema,
     index: usize,
     rule: &'a Rule,
     scope: &Scope<'a, '_>,
-    missing: &mut Vec<FactId>,
-    fired: &mut Vec<Fired>,
-    undetermined: &mut Vec<Undetermined>,
+    work: &mut Scratch,
+    explain: bool,
     traces: Option<&mut Vec<RuleTrace>>,
 ) {
+    let missing = &mut work.missing;
     let mark = missing.len();
     let outcome = match traces {
         None => eval(&rule.when.expr, scope, missing, &mut NoTrace),
@@ -263,13 +389,15 @@ fn decide<'a>(
         }
     };
     let result = match outcome {
-        Ok(Value::Bool(true)) => fired_parts(rule, scope, missing),
+        Ok(Value::Bool(true)) => fired_parts(rule, scope, missing, explain),
         Ok(_) => return,
         Err(u) => Err(u),
     };
     match result {
-        Ok((amount, until)) => fired.push(Fired { index, amount, until }),
+        Ok((amount, until)) => work.fired.push(Fired { index, amount, until }),
+        Err(_) if !explain => work.undecided += 1,
         Err(u) => {
+            work.undecided += 1;
             let why = match u {
                 Undet::Missing => {
                     let paths: Vec<&str> = missing
@@ -283,7 +411,7 @@ fn decide<'a>(
                 }
                 Undet::Fault(f) => f.to_string(),
             };
-            undetermined.push(Undetermined { rule: rule.id.clone(), why });
+            work.undetermined.push(Undetermined { rule: rule.id.clone(), why });
         }
     }
 }
@@ -293,7 +421,8 @@ fn fired_parts(
     rule: &Rule,
     scope: &Scope<'_, '_>,
     missing: &mut Vec<FactId>,
-) -> Result<(Option<Dec>, Option<Value<'static>>), Undet> {
+    with_until: bool,
+) -> Result<(Option<Dec>, Option<OffsetDateTime>), Undet> {
     let amount = match &rule.amount {
         Some(c) => match eval(&c.expr, scope, missing, &mut NoTrace)? {
             Value::Money(d) => Some(d),
@@ -301,15 +430,15 @@ fn fired_parts(
         },
         None => None,
     };
-    let until = rule.until.as_ref().and_then(|c| until_value(c, scope, missing));
+    let until = if with_until { rule.until.as_ref().and_then(|c| until_value(c, scope, missing)) } else { None };
     Ok((amount, until))
 }
 
 /// An `until` as a datetime in the borrower's zone (a date means its 00:00), or `never`.
-fn until_value(c: &Compiled, scope: &Scope<'_, '_>, missing: &mut Vec<FactId>) -> Option<Value<'static>> {
+fn until_value(c: &Compiled, scope: &Scope<'_, '_>, missing: &mut Vec<FactId>) -> Option<OffsetDateTime> {
     match eval(&c.expr, scope, missing, &mut NoTrace).ok()? {
-        Value::DateTime(t) => Some(Value::DateTime(in_zone(t, scope.zone))),
-        Value::Date(d) => Some(Value::DateTime(start_of_day(d, scope.zone))),
+        Value::DateTime(t) => Some(in_zone(t, scope.zone)),
+        Value::Date(d) => Some(start_of_day(d, scope.zone)),
         // `never + 24h` (an inconsistent profile: failures but no last failure) has no end to show.
         _ => None,
     }
@@ -371,7 +500,7 @@ fn reason(pack: &Pack, f: &Fired, principal: bool, scope: &Scope<'_, '_>, locale
         locals.push(f.amount.map(Value::Money).ok_or(Undet::Missing));
     }
     if rule.until.is_some() {
-        locals.push(f.until.ok_or(Undet::Missing));
+        locals.push(f.until.map(Value::DateTime).ok_or(Undet::Missing));
     }
     for (_, c) in &rule.lets {
         let v = eval(&c.expr, scope, &mut scratch, &mut NoTrace);
@@ -388,10 +517,7 @@ fn reason(pack: &Pack, f: &Fired, principal: bool, scope: &Scope<'_, '_>, locale
         title: render(&rule.title, &rule_scope, locale),
         detail: render(&rule.detail, &rule_scope, locale),
         amount: f.amount.map(|a| Fen::floor(a).max(Fen::ZERO)),
-        until: match f.until {
-            Some(Value::DateTime(t)) => Some(format_rfc3339(t)),
-            _ => None,
-        },
+        until: f.until.map(format_rfc3339),
         steps,
     })
 }

@@ -29,7 +29,7 @@ fn persona_path(name: &str) -> PathBuf {
 fn verdict(name: &str) -> drawcheck::Verdict {
     let text = std::fs::read_to_string(persona_path(name)).unwrap();
     let profile = drawcheck::read_profile(pack(), &text).unwrap_or_else(|e| panic!("{name}: {e}"));
-    drawcheck::check(pack(), &profile, Options::default())
+    drawcheck::check(pack(), &profile, Options { recourse: true, ..Options::default() })
 }
 
 const SHA_PLACEHOLDER: &str = "(sha256 of the pack text)";

@@ -84,7 +84,7 @@ fn check(p: &Value) -> Verdict {
 fn check_with(p: &Value, locale: Option<Locale>) -> Verdict {
     let text = serde_json::to_string(p).unwrap();
     let profile = drawcheck::read_profile(pack(), &text).unwrap_or_else(|e| panic!("profile rejected: {e}\n{text}"));
-    let v = drawcheck::check(pack(), &profile, Options { locale, trace: false });
+    let v = drawcheck::check(pack(), &profile, Options { locale, ..Options::default() });
     Verdict(serde_json::to_value(&v).unwrap())
 }
 
@@ -1317,7 +1317,7 @@ fn a_text_missing_in_one_language_falls_back_to_the_other_never_to_a_key() {
     assert!(pack.warnings.iter().any(|w| w.message.contains("no en text")), "{:?}", pack.warnings);
     let json = serde_json::to_string(&healthy_except(&[("account.status", json!("frozen"))])).unwrap();
     let profile = drawcheck::read_profile(&pack, &json).unwrap();
-    let v = drawcheck::check(&pack, &profile, Options { locale: Some(Locale::En), trace: false });
+    let v = drawcheck::check(&pack, &profile, Options { locale: Some(Locale::En), ..Options::default() });
     assert_eq!(v.reasons[0].title, "账户已冻结");
     assert!(v.reasons[0].detail.contains("frozen"), "the detail is still English");
 }

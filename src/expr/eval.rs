@@ -327,7 +327,8 @@ fn compare(op: BinOp, a: &Value<'_>, b: &Value<'_>) -> Result<bool, Undet> {
     })
 }
 
-fn arithmetic<'a>(op: BinOp, a: Value<'a>, b: Value<'a>) -> Outcome<'a> {
+/// Applies `+ - * /` to two values of types the checker allowed (recourse reuses it to invert comparisons).
+pub(crate) fn arithmetic<'a>(op: BinOp, a: Value<'a>, b: Value<'a>) -> Outcome<'a> {
     use Value as V;
     let dec = |f: fn(Dec, Dec) -> Result<Dec, ArithError>, x: Dec, y: Dec| f(x, y).map_err(fault);
     let f: fn(Dec, Dec) -> Result<Dec, ArithError> = match op {

@@ -10,7 +10,7 @@ use crate::i18n::Locale;
 use crate::schema::{suggest, Action, FactId, FactKind, Schema};
 use crate::value::{ParamValue, Type};
 use sha2::{Digest, Sha256};
-use raw::{RawFact, RawMeta, RawPack, RawRule, RawStep, Text, TextMap};
+use raw::{RawFact, RawFacts, RawMeta, RawPack, RawRule, RawStep, Text, TextMap};
 use toml::de::DeValue;
 use toml::Spanned;
 
@@ -210,6 +210,9 @@ pub struct Lever {
     pub action: Action,
     /// Which way it can move.
     pub direction: Direction,
+    /// The value the action gives it, where it is all or nothing (repaying clears the overdue in
+    /// full); otherwise the planner moves it just past the threshold.
+    pub to: Option<Compiled>,
     /// Other facts that change with it, and their new values (evaluated before the change).
     pub also: Vec<(FactId, Compiled)>,
 }
@@ -457,7 +460,7 @@ impl Compiler<'_> {
         out
     }
 
-    fn schema(&mut self, facts: &[(Text, Vec<(Text, Spanned<RawFact>)>)]) -> Schema {
+    fn schema(&mut self, facts: &RawFacts) -> Schema {
         let mut schema = Schema::new();
         for (group, fields) in facts {
             if !is_snake(group.get_ref()) || ["as_of", "locale", "params"].contains(&group.get_ref().as_str()) {
@@ -895,7 +898,7 @@ impl Compiler<'_> {
     /// Levers and resets from the fact specs (after params, since their expressions may read them).
     fn levers(
         &mut self,
-        facts: &[(Text, Vec<(Text, Spanned<RawFact>)>)],
+        facts: &RawFacts,
         schema: &Schema,
         params: &[(String, Type)],
     ) -> (Vec<Lever>, Vec<Reset>) {
@@ -950,7 +953,8 @@ impl Compiler<'_> {
                         also.push((other_id, c));
                     }
                 }
-                levers.push(Lever { fact: id, action, direction, also });
+                let to = spec.to.as_ref().and_then(|t| self.expression(t, &ty, "the lever's `to`", &names, &mut Usage::default()));
+                levers.push(Lever { fact: id, action, direction, to, also });
             }
         }
         (levers, resets)

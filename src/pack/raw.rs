@@ -22,11 +22,14 @@ pub struct RawError {
     pub hint: Option<String>,
 }
 
+/// Fact groups in key order: group name → (field name → spec).
+pub type RawFacts = Vec<(Text, Vec<(Text, Spanned<RawFact>)>)>;
+
 pub struct RawPack<'i> {
     pub pack: RawMeta,
     pub line: RawLine,
     /// Group → field → spec.
-    pub facts: Vec<(Text, Vec<(Text, Spanned<RawFact>)>)>,
+    pub facts: RawFacts,
     pub params: Vec<(Text, Spanned<DeValue<'i>>)>,
     pub rules: Vec<Spanned<RawRule>>,
     /// `[recourse] costs = { repay = 10, … }`: cost of each action kind, for the planner.
@@ -53,6 +56,8 @@ pub struct RawFact {
     pub null: Option<Text>,
     pub action: Option<Text>,
     pub direction: Option<Text>,
+    /// The value the action gives the fact, where it is all or nothing.
+    pub to: Option<Text>,
     /// Other facts that change with this one: path → expression of the new value.
     pub also: TextMap,
     /// The fact lapses by itself: `resets = { to = "0", at = "behavior.last_login_failure_at + 24h" }`.
@@ -244,7 +249,7 @@ impl Reader<'_> {
         out
     }
 
-    fn facts(&mut self, doc: &DeTable<'_>) -> Vec<(Text, Vec<(Text, Spanned<RawFact>)>)> {
+    fn facts(&mut self, doc: &DeTable<'_>) -> RawFacts {
         let mut out = Vec::new();
         let Some(v) = doc.get("facts") else { return out };
         let DeValue::Table(groups) = v.get_ref() else {
@@ -264,7 +269,7 @@ impl Reader<'_> {
                     continue;
                 };
                 let place = format!("fact `{}.{}`", group.get_ref(), field.get_ref());
-                let keys = ["type", "values", "min", "max", "max_len", "null", "action", "direction", "also", "resets", "label"];
+                let keys = ["type", "values", "min", "max", "max_len", "null", "action", "direction", "to", "also", "resets", "label"];
                 self.only(t, &keys, &place, None);
                 let fact = RawFact {
                     ty: self.string(t, "type", &place, spec.span()),
@@ -275,6 +280,7 @@ impl Reader<'_> {
                     null: self.opt_string(t, "null"),
                     action: self.opt_string(t, "action"),
                     direction: self.opt_string(t, "direction"),
+                    to: self.opt_string(t, "to"),
                     also: self.text_map(t, "also"),
                     resets: self.resets(t, &place),
                     label: self.text_map(t, "label"),

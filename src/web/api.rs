@@ -186,6 +186,6 @@ impl Engine {
             ),
         };
         let profile = profile::from_json(&pack.schema, profile_json)?;
-        Ok((pack, verdict::evaluate(pack, &profile, Options { locale, trace: trace || opts.trace })))
+        Ok((pack, crate::check(pack, &profile, Options { locale, trace: trace || opts.trace, recourse: true })))
     }
 }

@@ -1,0 +1,770 @@
+//! Recourse: the cheapest path back to drawing, derived from the rules themselves and verified.
+//!
+//! For each rule that restricts drawing, the planner solves its condition for the facts the
+//! borrower can move (the pack's levers: a fact, an action, a direction, joint effects) — it walks
+//! `&&`, `||` and `!`, and inverts comparisons through `+ - * /` to a threshold, then rounds the
+//! threshold to the fen, day or unit in the borrower's favour. A rule with an `until` can also be
+//! waited out (with the facts that lapse by then). A small uniform-cost search over these moves
+//! finds the cheapest sequence that makes the profile eligible or, where that cannot be reached,
+//! the best status that can be, and names the rules nothing the borrower does will change.
+//! Every state in the search is decided by the engine itself (`verdict::outline`), so each step's
+//! promised status and amount is what the engine says of the changed profile at the plan's date.
+//! No rule has code of its own here: a rule added in a pack gets recourse as it is.
+
+use crate::calendar::{format_rfc3339, in_zone};
+use crate::expr::eval::arithmetic;
+use crate::expr::syntax::{BinOp, UnOp};
+use crate::expr::{eval, Expr, Kind, NoTrace, Scope};
+use crate::i18n::{self, Locale};
+use crate::money::{Dec, Fen};
+use crate::pack::{Direction, Lever, Pack};
+use crate::profile::Profile;
+use crate::schema::{Action, FactId, FactKind};
+use crate::value::{Scalar, Value};
+use crate::verdict::{outline, Outline, RuleSet, Scratch, Status, StepOut, Verdict};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+/// States the search may decide before it settles for the best found (the default pack's worst
+/// persona needs under 20).
+const MAX_STATES: usize = 200;
+/// Ways out kept per rule (alternatives and their combinations).
+const MAX_WAYS: usize = 8;
+
+/// A path back to drawing.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Plan {
+    /// The best status the borrower can reach.
+    pub reachable: Status,
+    /// What they can draw once the plan is done.
+    pub available_after: Fen,
+    /// The line once the plan is done.
+    pub effective_limit_after: Fen,
+    /// When the plan is done (RFC 3339): after its last wait, or now.
+    pub earliest: String,
+    /// The plan's cost in the pack's units (lower is easier).
+    pub cost: u32,
+    /// What to do, in order.
+    pub steps: Vec<PlanStep>,
+    /// Reasons nothing the borrower does will lift, with the route that remains.
+    pub fixed: Vec<Fixed>,
+}
+
+/// One step of a plan.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlanStep {
+    /// The kind of step.
+    pub action: Action,
+    /// The fact it changes (absent for a wait).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fact: Option<String>,
+    /// The fact's value now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The value that lifts the restriction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Money moved: what to repay, or by how much to reduce or raise an amount.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Fen>,
+    /// For a wait: until when (RFC 3339); the profile's `as_of` moves there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    /// Every fact the step changes (joint effects and lapses included), as profile JSON values:
+    /// applying these and `until` to the profile gives `status_after` and `available_after`.
+    pub changes: Vec<Change>,
+    /// Rules that no longer restrict drawing after this step.
+    pub lifts: Vec<String>,
+    /// What to do, in both languages.
+    pub text: Bilingual,
+    /// The status after this step.
+    pub status_after: Status,
+    /// What can be drawn after this step.
+    pub available_after: Fen,
+}
+
+/// One fact a step changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// The fact's path.
+    pub fact: String,
+    /// Its new value, as a profile gives it.
+    pub to: JsonValue,
+}
+
+/// A fact's value as profile JSON writes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum JsonValue {
+    /// `true` / `false`.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// Amounts (`"1234.50"`), dates, datetimes, versions and strings.
+    Text(String),
+    /// `null` (a `never` fact).
+    Null(()),
+}
+
+impl JsonValue {
+    fn of(s: &Scalar) -> JsonValue {
+        match s {
+            Scalar::Bool(b) => JsonValue::Bool(*b),
+            Scalar::Int(i) => JsonValue::Int(*i),
+            Scalar::Money(d) => JsonValue::Text(Fen::floor(*d).plain()),
+            Scalar::Dec(d) => JsonValue::Text(d.to_string()),
+            Scalar::Str(t) => JsonValue::Text(t.clone()),
+            Scalar::Date(d) => JsonValue::Text(d.to_string()),
+            Scalar::DateTime(t) => JsonValue::Text(format_rfc3339(*t)),
+            Scalar::Version(v) => JsonValue::Text(v.to_string()),
+            Scalar::Never => JsonValue::Null(()),
+        }
+    }
+}
+
+/// A text in both languages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Bilingual {
+    /// Chinese.
+    #[serde(rename = "zh-CN")]
+    pub zh_cn: String,
+    /// English.
+    pub en: String,
+}
+
+/// A reason the borrower cannot lift by anything they change.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Fixed {
+    /// Rule id.
+    pub rule: String,
+    /// What remains: the rule's own steps (support, a credit-report objection, waiting for a review).
+    pub route: Vec<StepOut>,
+}
+
+/// One change the borrower makes (or waiting).
+#[derive(Clone, Debug, PartialEq)]
+struct Act {
+    action: Action,
+    fact: Option<FactId>,
+    sets: Vec<(FactId, Scalar)>,
+    until: Option<OffsetDateTime>,
+    cost: u32,
+}
+
+/// A way out of one rule: one act, or several that must all happen.
+type Move = Vec<Act>;
+
+#[derive(Clone)]
+struct Node {
+    profile: Profile,
+    outline: Outline,
+    cost: u32,
+    steps: Vec<(Act, Outline, RuleSet)>,
+    fixed: RuleSet,
+}
+
+/// Plans the way back to drawing for a profile whose verdict is not `eligible`. `verdict` is the
+/// profile's verdict (its reasons give the routes of fixed rules). `None` when already eligible.
+pub fn plan(pack: &Pack, profile: &Profile, verdict: &Verdict) -> Option<Plan> {
+    let mut scratch = Scratch::default();
+    let start_outline = outline(pack, profile, &mut scratch);
+    if start_outline.status == Status::Eligible {
+        return None;
+    }
+    let planner = Planner { pack };
+    let best = planner.search(profile.clone(), start_outline, &mut scratch);
+    Some(planner.describe(profile, best, verdict))
+}
+
+struct Planner<'p> {
+    pack: &'p Pack,
+}
+
+/// Lower is better: eligible, limited, then the statuses that stop drawing.
+fn rank(s: Status) -> u8 {
+    match s {
+        Status::Eligible => 0,
+        Status::Limited => 1,
+        Status::Incomplete => 2,
+        Status::Paused => 3,
+        Status::Blocked => 4,
+        Status::Frozen => 5,
+    }
+}
+
+fn better(a: &Node, b: &Node) -> bool {
+    let key = |n: &Node| (rank(n.outline.status), core::cmp::Reverse(n.outline.available), n.cost, n.steps.len());
+    key(a) < key(b)
+}
+
+impl Planner<'_> {
+    /// Uniform-cost search: always expand the cheapest state; resolve its strongest remaining
+    /// reason by each of its ways out (or mark it fixed). The first eligible state taken is the
+    /// cheapest; otherwise the best state whose remaining reasons are all fixed.
+    fn search(&self, profile: Profile, start: Outline, scratch: &mut Scratch) -> Node {
+        let root = Node { profile, outline: start, cost: 0, steps: Vec::new(), fixed: RuleSet::default() };
+        let mut best: Option<Node> = None;
+        let mut seen: Vec<(Profile, RuleSet, u32)> = Vec::new();
+        let mut frontier = vec![root.clone()];
+        let mut decided = 0;
+        while let Some(i) = frontier.iter().enumerate().min_by_key(|(_, n)| (n.cost, n.steps.len())).map(|(i, _)| i) {
+            let node = frontier.swap_remove(i);
+            if node.outline.status == Status::Eligible {
+                return node;
+            }
+            // The same state reached again at no lower cost has nothing new to offer.
+            if seen.iter().any(|(p, f, c)| *c <= node.cost && *f == node.fixed && *p == node.profile) {
+                continue;
+            }
+            seen.push((node.profile.clone(), node.fixed, node.cost));
+            let target = self.next_reason(&node);
+            if target.is_none() || decided >= MAX_STATES {
+                // Everything left is fixed (or the search is spent): a candidate answer.
+                if best.as_ref().is_none_or(|b| !better(b, &node)) {
+                    best = Some(node);
+                }
+                continue;
+            }
+            let Some(target) = target else { continue };
+            let (moves, waits) = self.ways_out(target, &node);
+            let mut progressed = false;
+            // The strongest reason's ways out, and waiting out any reason that ends by itself
+            // (time passing first can make a later step cheaper, or unneeded).
+            for (m, must_lift) in moves.into_iter().map(|m| (m, true)).chain(waits.into_iter().map(|m| (m, false))) {
+                let mut child = node.clone();
+                let before = child.outline.fired;
+                for act in m {
+                    child.profile = self.apply(&child.profile, &act);
+                    child.outline = outline(self.pack, &child.profile, scratch);
+                    decided += 1;
+                    let lifts = lifted(&before, &child.outline.fired);
+                    child.cost = child.cost.saturating_add(act.cost);
+                    child.steps.push((act, child.outline, lifts));
+                }
+                // A way out must lift the rule it was found for, and a wait must lift something:
+                // anything else could cycle.
+                let lifted_any = !lifted(&before, &child.outline.fired).is_empty();
+                if (must_lift && !child.outline.fired.contains(target)) || (!must_lift && lifted_any) {
+                    progressed |= must_lift;
+                    frontier.push(child);
+                }
+            }
+            if !progressed {
+                let mut child = node;
+                child.fixed.insert(target);
+                frontier.push(child);
+            }
+        }
+        best.unwrap_or(root)
+    }
+
+    /// The strongest fired rule not yet found fixed (reasons' order: effect, then policy order).
+    fn next_reason(&self, node: &Node) -> Option<usize> {
+        node.outline
+            .fired
+            .iter()
+            .filter(|i| !node.fixed.contains(*i))
+            .min_by_key(|i| (self.pack.rules.get(*i).map(|r| r.effect), *i))
+    }
+
+    /// Every way out of rule `index` in this state (solving its condition for the levers, and
+    /// waiting until its end), and separately waiting until the end of each other fired rule.
+    fn ways_out(&self, index: usize, node: &Node) -> (Vec<Move>, Vec<Move>) {
+        let Some(rule) = self.pack.rules.get(index) else { return (Vec::new(), Vec::new()) };
+        let solver = Solver { planner: self, profile: &node.profile, outline: &node.outline };
+        let mut moves = solver.solve(&rule.when.expr, false);
+        let mut waits = Vec::new();
+        for i in node.outline.fired.iter() {
+            let Some(end) = self.pack.rules.get(i).and_then(|r| r.until.as_ref()).and_then(|c| solver.end(c)) else {
+                continue;
+            };
+            if end > node.profile.as_of {
+                let wait = vec![self.wait(&node.profile, end)];
+                if i == index {
+                    moves.push(wait);
+                } else if !waits.contains(&wait) {
+                    waits.push(wait);
+                }
+            }
+        }
+        moves.dedup();
+        moves.truncate(MAX_WAYS);
+        (moves, waits)
+    }
+
+    /// Waiting until `end`: time moves, and the facts that lapse by then lapse.
+    fn wait(&self, profile: &Profile, end: OffsetDateTime) -> Act {
+        let scope = self.scope(profile, None);
+        let mut sets = Vec::new();
+        for reset in &self.pack.resets {
+            let at = eval(&reset.at.expr, &scope, &mut Vec::new(), &mut NoTrace);
+            let lapsed = matches!(at, Ok(Value::DateTime(t)) if t <= end);
+            if lapsed {
+                if let Some(v) = eval(&reset.to.expr, &scope, &mut Vec::new(), &mut NoTrace).ok().and_then(|v| v.to_scalar()) {
+                    sets.push((reset.fact, v));
+                }
+            }
+        }
+        let days = (end - profile.as_of).whole_seconds().max(0).saturating_add(86_399) / 86_400;
+        let per = self.cost(Action::Wait);
+        let cost = per.saturating_add(u32::try_from(days).unwrap_or(u32::MAX));
+        Act { action: Action::Wait, fact: None, sets, until: Some(in_zone(end, profile.as_of.offset())), cost }
+    }
+
+    fn cost(&self, action: Action) -> u32 {
+        let i = Action::ALL.iter().position(|a| *a == action).unwrap_or(0);
+        self.pack.costs.get(i).copied().unwrap_or(1)
+    }
+
+    fn apply(&self, profile: &Profile, act: &Act) -> Profile {
+        let mut next = profile.clone();
+        for (fact, value) in &act.sets {
+            next.set(*fact, Some(value.clone()));
+        }
+        if let Some(t) = act.until {
+            next.as_of = t;
+        }
+        next
+    }
+
+    fn scope<'a>(&'a self, profile: &'a Profile, outline: Option<&Outline>) -> Scope<'a, 'a> {
+        Scope {
+            profile,
+            params: &self.pack.params,
+            zone: profile.as_of.offset(),
+            available: outline.map(|o| o.available.to_dec()),
+            status: outline.map(|o| o.status.name()),
+            locals: &[],
+        }
+    }
+
+    fn describe(&self, start: &Profile, best: Node, verdict: &Verdict) -> Plan {
+        let mut before = start.clone();
+        let mut steps = Vec::with_capacity(best.steps.len());
+        for (act, after, lifts) in &best.steps {
+            steps.push(self.step(&before, act, after, lifts));
+            before = self.apply(&before, act);
+        }
+        let fixed = best
+            .fixed
+            .iter()
+            .filter(|i| best.outline.fired.contains(*i))
+            .filter_map(|i| self.pack.rules.get(i))
+            .map(|rule| Fixed {
+                rule: rule.id.clone(),
+                route: verdict.reasons.iter().find(|r| r.rule == rule.id).map(|r| r.steps.clone()).unwrap_or_default(),
+            })
+            .collect();
+        Plan {
+            reachable: best.outline.status,
+            available_after: best.outline.available,
+            effective_limit_after: best.outline.effective_limit,
+            earliest: format_rfc3339(best.profile.as_of),
+            cost: best.cost,
+            steps,
+            fixed,
+        }
+    }
+
+    fn step(&self, before: &Profile, act: &Act, after: &Outline, lifts: &RuleSet) -> PlanStep {
+        let zone = before.as_of.offset();
+        let fact = act.fact.and_then(|id| self.pack.schema.fact(id));
+        let from = act.fact.and_then(|id| before.get(id));
+        let to = act.fact.and_then(|id| act.sets.iter().find(|(f, _)| *f == id).map(|(_, v)| v));
+        // Money moved: the change of the first amount the act touches (repaying an overdue
+        // day count also clears its amount).
+        let amount = act.sets.iter().find_map(|(id, v)| match (before.get(*id), v) {
+            (Some(Scalar::Money(a)), Scalar::Money(b)) => a.checked_sub(*b).ok().map(|d| Fen::floor(abs(d))),
+            _ => None,
+        });
+        let plain = |v: Option<&Scalar>| v.map(|s| s.as_value().to_string().trim_matches('"').trim_start_matches('¥').to_string());
+        // A repayment is named by the amount it repays, whichever fact the rule tested.
+        let money_fact = act.sets.iter().find_map(|(id, v)| match (before.get(*id), v) {
+            (Some(Scalar::Money(_)), Scalar::Money(_)) => self.pack.schema.fact(*id),
+            _ => None,
+        });
+        let named = if act.action == Action::Repay { money_fact.or(fact) } else { fact };
+        let text = |locale: Locale| {
+            let label = named.and_then(|f| f.labels.get(locale_index(locale)).cloned().flatten()).unwrap_or_else(|| {
+                named.map(|f| f.path.clone()).unwrap_or_default()
+            });
+            let shown = |v: Option<&Scalar>| v.map(|s| i18n::value(&s.as_value(), zone, locale)).unwrap_or_default();
+            let amount_text = amount.map(|a| i18n::money(a.to_dec())).unwrap_or_default();
+            let until = act.until.map(|t| i18n::datetime(t, zone, locale)).unwrap_or_default();
+            step_text(act.action, fact.map(|f| &f.kind), &label, &shown(to), &amount_text, &until, locale)
+        };
+        PlanStep {
+            action: act.action,
+            fact: fact.map(|f| f.path.clone()),
+            from: plain(from),
+            to: plain(to),
+            amount,
+            until: act.until.map(format_rfc3339),
+            changes: act
+                .sets
+                .iter()
+                .filter_map(|(id, v)| self.pack.schema.fact(*id).map(|f| Change { fact: f.path.clone(), to: JsonValue::of(v) }))
+                .collect(),
+            lifts: lifts.iter().filter_map(|i| self.pack.rules.get(i)).map(|r| r.id.clone()).collect(),
+            text: Bilingual { zh_cn: text(Locale::ZhCn), en: text(Locale::En) },
+            status_after: after.status,
+            available_after: after.available,
+        }
+    }
+}
+
+fn abs(d: Dec) -> Dec {
+    if d.is_negative() {
+        d.checked_neg().unwrap_or(d)
+    } else {
+        d
+    }
+}
+
+fn locale_index(l: Locale) -> usize {
+    Locale::ALL.iter().position(|x| *x == l).unwrap_or(0)
+}
+
+/// Rules fired before and not after.
+fn lifted(before: &RuleSet, after: &RuleSet) -> RuleSet {
+    let mut out = RuleSet::default();
+    for i in before.iter().filter(|i| !after.contains(*i)) {
+        out.insert(i);
+    }
+    out
+}
+
+/// A step's words, from its kind, the fact's label and its figures.
+fn step_text(action: Action, kind: Option<&FactKind>, label: &str, to: &str, amount: &str, until: &str, l: Locale) -> String {
+    let zh = l == Locale::ZhCn;
+    match (action, kind) {
+        (Action::Wait, _) if zh => format!("等到{until}"),
+        (Action::Wait, _) => format!("Wait until {until}"),
+        (Action::Repay, _) if zh => format!("还款{amount}（{label}）"),
+        (Action::Repay, _) => format!("Repay {amount} ({label})"),
+        (Action::ReduceDebt, _) if zh => format!("把{label}降到{to}或以下（减少{amount}）"),
+        (Action::ReduceDebt, _) => format!("Lower your {} to {to} or less (by {amount})", label.to_lowercase()),
+        (Action::UploadDocument, Some(FactKind::Money)) if zh => format!("上传证明材料，核实{label}为{to}或以上"),
+        (Action::UploadDocument, Some(FactKind::Money)) => format!("Upload proof of a {} of {to} or more", label.to_lowercase()),
+        (Action::UploadDocument, Some(FactKind::Date)) if zh => format!("上传新的证件（{label}：{to}或之后）"),
+        (Action::UploadDocument, Some(FactKind::Date)) => format!("Upload your renewed document ({label}: {to} or later)"),
+        (Action::UploadDocument, _) if zh => format!("上传证明材料（{label}）"),
+        (Action::UploadDocument, _) => format!("Upload the document for: {label}"),
+        (Action::VerifyIdentity, _) if zh => "完成身份验证（人脸识别）".to_string(),
+        (Action::VerifyIdentity, _) => "Verify your identity (face check)".to_string(),
+        (Action::VerifyDevice, _) if zh => "验证这台设备（短信验证码和人脸识别）".to_string(),
+        (Action::VerifyDevice, _) => "Verify this device (SMS code and face check)".to_string(),
+        (Action::UpdateApp, _) if zh => format!("把App更新到{to}或更高版本"),
+        (Action::UpdateApp, _) => format!("Update the app to version {to} or later"),
+        (Action::None, _) if zh => format!("把{label}改为{to}或以下"),
+        (Action::None, _) => format!("Change {} to {to} or less", label.to_lowercase()),
+        (_, _) if zh => format!("{label}：{to}"),
+        (_, _) => format!("{label}: {to}"),
+    }
+}
+
+/// Solves conditions for the levers in one state.
+struct Solver<'s, 'p> {
+    planner: &'s Planner<'p>,
+    profile: &'s Profile,
+    outline: &'s Outline,
+}
+
+impl Solver<'_, '_> {
+    fn value<'e>(&'e self, e: &'e Expr) -> Option<Value<'e>> {
+        eval(e, &self.planner.scope(self.profile, Some(self.outline)), &mut Vec::new(), &mut NoTrace).ok()
+    }
+
+    /// A rule's `until` as an instant (a date means its 00:00 in the borrower's zone).
+    fn end(&self, c: &crate::pack::Compiled) -> Option<OffsetDateTime> {
+        match self.value(&c.expr)? {
+            Value::DateTime(t) => Some(t),
+            Value::Date(d) => Some(crate::calendar::start_of_day(d, self.profile.as_of.offset())),
+            _ => None,
+        }
+    }
+
+    fn is(&self, e: &Expr, want: bool) -> bool {
+        matches!(self.value(e), Some(Value::Bool(b)) if b == want)
+    }
+
+    /// Ways to make `e` evaluate to `want`, each a move that does it alone.
+    fn solve(&self, e: &Expr, want: bool) -> Vec<Move> {
+        if self.is(e, want) {
+            return vec![Vec::new()];
+        }
+        let mut out = match &e.kind {
+            Kind::Unary(UnOp::Not, a) => self.solve(a, !want),
+            // Make `a && b` false (or `a || b` true): either side will do.
+            Kind::Binary(BinOp::And, a, b) if !want => self.either(a, b, false),
+            Kind::Binary(BinOp::Or, a, b) if want => self.either(a, b, true),
+            // Make `a && b` true (or `a || b` false): both sides must.
+            Kind::Binary(BinOp::And, a, b) => self.both(a, b, true),
+            Kind::Binary(BinOp::Or, a, b) => self.both(a, b, false),
+            Kind::Binary(op, l, r) if op.is_comparison() && *op != BinOp::In => self.comparison(*op, l, r, want),
+            Kind::Fact(id) => self.set_bool(*id, want).into_iter().collect(),
+            _ => Vec::new(),
+        };
+        out.retain(|m| !m.is_empty());
+        out.truncate(MAX_WAYS);
+        out
+    }
+
+    fn either(&self, a: &Expr, b: &Expr, want: bool) -> Vec<Move> {
+        let mut out = self.solve(a, want);
+        out.extend(self.solve(b, want));
+        out
+    }
+
+    fn both(&self, a: &Expr, b: &Expr, want: bool) -> Vec<Move> {
+        let (ma, mb) = (self.solve(a, want), self.solve(b, want));
+        let mut out = Vec::new();
+        for x in &ma {
+            for y in &mb {
+                let mut m = x.clone();
+                m.extend(y.iter().cloned());
+                out.push(m);
+            }
+        }
+        out
+    }
+
+    fn lever(&self, fact: FactId) -> Option<&Lever> {
+        self.planner.pack.levers.iter().find(|l| l.fact == fact)
+    }
+
+    fn set_bool(&self, fact: FactId, want: bool) -> Option<Move> {
+        let lever = self.lever(fact)?;
+        let fits = matches!((lever.direction, want), (Direction::ToTrue, true) | (Direction::ToFalse, false));
+        fits.then(|| vec![self.act(lever, Scalar::Bool(want))])
+    }
+
+    /// The act that gives the lever's fact `value`, with the facts that change with it.
+    fn act(&self, lever: &Lever, value: Scalar) -> Act {
+        let mut sets = vec![(lever.fact, value)];
+        for (other, c) in &lever.also {
+            if let Some(v) = self.value(&c.expr).and_then(|v| v.to_scalar()) {
+                sets.push((*other, v));
+            }
+        }
+        Act { action: lever.action, fact: Some(lever.fact), sets, until: None, cost: self.planner.cost(lever.action) }
+    }
+
+    /// Make `l op r` evaluate to `want` by moving the one lever on one side.
+    fn comparison(&self, op: BinOp, l: &Expr, r: &Expr, want: bool) -> Vec<Move> {
+        let rel = if want { op } else { negate(op) };
+        let mut out = Vec::new();
+        for (side, other, rel) in [(l, r, rel), (r, l, flip(rel))] {
+            for m in self.isolate(side, other, rel) {
+                // Rounding to the fen can land a hair short: check, as the engine will.
+                let moved = self.planner.apply(self.profile, m.first().unwrap_or(&NOOP));
+                let check = Solver { profile: &moved, ..*self };
+                let holds = matches!(
+                    eval(&Expr { kind: Kind::Binary(op, Box::new(l.clone()), Box::new(r.clone())), ..l.clone() }, &check.planner.scope(&moved, Some(self.outline)), &mut Vec::new(), &mut NoTrace),
+                    Ok(Value::Bool(b)) if b == want
+                );
+                if holds {
+                    out.push(m);
+                }
+            }
+        }
+        out
+    }
+
+    /// Solves `side rel other` for each lever fact that stands once in `side` and not in
+    /// `other` (other levers hold still), or gives the lever its fixed value where it has one.
+    fn isolate(&self, side: &Expr, other: &Expr, rel: BinOp) -> Vec<Move> {
+        let mut found = Vec::new();
+        levers_in(side, self, &mut found);
+        let mut out = Vec::new();
+        for fact in found {
+            if count(side, fact) != 1 || count(other, fact) != 0 {
+                continue;
+            }
+            if let Some(m) = self.isolate_one(side, other, rel, fact) {
+                out.push(m);
+            }
+        }
+        out
+    }
+
+    fn isolate_one(&self, side: &Expr, other: &Expr, rel: BinOp, fact: FactId) -> Option<Move> {
+        let lever = self.lever(fact)?;
+        let kind = &self.planner.pack.schema.fact(fact)?.kind;
+        let current = self.profile.get(fact)?;
+        let target = match &lever.to {
+            // All or nothing (repaying clears the whole overdue): the engine's check decides.
+            Some(to) => self.value(&to.expr)?.to_scalar()?,
+            None => {
+                let c = self.value(other)?;
+                let (rel, c) = self.invert(side, fact, rel, c)?;
+                threshold(rel, &c, current, kind)?
+            }
+        };
+        let moves_right_way = match (lever.direction, order(&target, current)?) {
+            (Direction::Down, core::cmp::Ordering::Less) | (Direction::Up, core::cmp::Ordering::Greater) => true,
+            (Direction::ToTrue, _) => target == Scalar::Bool(true),
+            (Direction::ToFalse, _) => target == Scalar::Bool(false),
+            _ => false,
+        };
+        moves_right_way.then(|| vec![self.act(lever, target)])
+    }
+
+    /// Peels `+ - * /` and `-x` off `side` until the fact stands alone: `fact rel c`.
+    fn invert<'e>(&'e self, side: &'e Expr, fact: FactId, rel: BinOp, c: Value<'e>) -> Option<(BinOp, Value<'e>)> {
+        match &side.kind {
+            Kind::Fact(id) if *id == fact => Some((rel, c)),
+            Kind::Call(crate::expr::syntax::Func::FloorFen | crate::expr::syntax::Func::CeilFen, args) => {
+                self.invert(args.first()?, fact, rel, c)
+            }
+            Kind::Unary(UnOp::Neg, a) => {
+                let c = arithmetic(BinOp::Sub, Value::Int(0), c).ok()?;
+                self.invert(a, fact, flip(rel), c)
+            }
+            Kind::Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div), a, b) => {
+                let x_left = contains(a, fact);
+                let (x_side, k_side) = if x_left { (a, b) } else { (b, a) };
+                let k = self.value(k_side)?;
+                match (op, x_left) {
+                    (BinOp::Add, _) => self.invert(x_side, fact, rel, arithmetic(BinOp::Sub, c, k).ok()?),
+                    (BinOp::Sub, true) => self.invert(x_side, fact, rel, arithmetic(BinOp::Add, c, k).ok()?),
+                    // k - x rel c  ⇔  x flip(rel) k - c
+                    (BinOp::Sub, false) => self.invert(x_side, fact, flip(rel), arithmetic(BinOp::Sub, k, c).ok()?),
+                    (BinOp::Mul, _) | (BinOp::Div, true) => {
+                        let kd = k.as_dec()?;
+                        if kd.is_zero() {
+                            return None;
+                        }
+                        let rel = if kd.is_negative() { flip(rel) } else { rel };
+                        let inverse = if *op == BinOp::Mul { BinOp::Div } else { BinOp::Mul };
+                        self.invert(x_side, fact, rel, arithmetic(inverse, c, Value::Dec(kd)).ok()?)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+const NOOP: Act = Act { action: Action::None, fact: None, sets: Vec::new(), until: None, cost: 0 };
+
+fn contains(e: &Expr, fact: FactId) -> bool {
+    count(e, fact) > 0
+}
+
+fn count(e: &Expr, fact: FactId) -> usize {
+    usize::from(matches!(e.kind, Kind::Fact(id) if id == fact)) + e.children().iter().map(|c| count(c, fact)).sum::<usize>()
+}
+
+fn levers_in(e: &Expr, s: &Solver<'_, '_>, out: &mut Vec<FactId>) {
+    if let Kind::Fact(id) = e.kind {
+        if s.lever(id).is_some() && !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    for c in e.children() {
+        levers_in(c, s, out);
+    }
+}
+
+/// `!(a op b)` as a comparison.
+fn negate(op: BinOp) -> BinOp {
+    match op {
+        BinOp::Lt => BinOp::Ge,
+        BinOp::Le => BinOp::Gt,
+        BinOp::Gt => BinOp::Le,
+        BinOp::Ge => BinOp::Lt,
+        BinOp::Eq => BinOp::Ne,
+        BinOp::Ne => BinOp::Eq,
+        other => other,
+    }
+}
+
+/// `a op b` as `b flip(op) a`.
+fn flip(op: BinOp) -> BinOp {
+    match op {
+        BinOp::Lt => BinOp::Gt,
+        BinOp::Le => BinOp::Ge,
+        BinOp::Gt => BinOp::Lt,
+        BinOp::Ge => BinOp::Le,
+        other => other,
+    }
+}
+
+fn order(a: &Scalar, b: &Scalar) -> Option<core::cmp::Ordering> {
+    Some(match (a, b) {
+        (Scalar::Money(x) | Scalar::Dec(x), Scalar::Money(y) | Scalar::Dec(y)) => x.cmp(y),
+        (Scalar::Int(x), Scalar::Int(y)) => x.cmp(y),
+        (Scalar::Date(x), Scalar::Date(y)) => x.cmp(y),
+        (Scalar::DateTime(x), Scalar::DateTime(y)) => x.cmp(y),
+        (Scalar::Version(x), Scalar::Version(y)) => x.cmp(y),
+        (Scalar::Bool(x), Scalar::Bool(y)) => x.cmp(y),
+        _ => return None,
+    })
+}
+
+/// The value closest to the bound that makes `fact rel c` hold, in the fact's own unit
+/// (fen, whole number, day, second).
+fn threshold(rel: BinOp, c: &Value<'_>, current: &Scalar, kind: &FactKind) -> Option<Scalar> {
+    let cmp_next = |exact: bool, down: Dec, up: Dec, unit: Dec| -> Option<Dec> {
+        Some(match rel {
+            BinOp::Le => down,
+            BinOp::Ge => up,
+            BinOp::Lt if exact => down.checked_sub(unit).ok()?,
+            BinOp::Lt => down,
+            BinOp::Gt if exact => up.checked_add(unit).ok()?,
+            BinOp::Gt => up,
+            BinOp::Eq if exact => down,
+            _ => return None,
+        })
+    };
+    match kind {
+        FactKind::Money => {
+            let c = c.as_dec()?;
+            let (down, up) = (c.floor_to(2), c.ceil_to(2));
+            let v = match rel {
+                BinOp::Ne => return None,
+                _ => cmp_next(down == c, down, up, Dec::from_fen(1))?,
+            };
+            (!v.is_negative()).then_some(Scalar::Money(v))
+        }
+        FactKind::Int { min, max } => {
+            let c = c.as_dec()?;
+            let (down, up) = (c.floor_to(0), c.ceil_to(0));
+            let v = cmp_next(down == c, down, up, Dec::from_int(1))?;
+            let n: i64 = v.to_string().parse().ok()?;
+            (n >= *min && n <= *max).then_some(Scalar::Int(n))
+        }
+        FactKind::Date => {
+            let Value::Date(d) = c else { return None };
+            let day = time::Duration::days(1);
+            Some(Scalar::Date(match rel {
+                BinOp::Le | BinOp::Ge | BinOp::Eq => *d,
+                BinOp::Lt => d.checked_sub(day)?,
+                BinOp::Gt => d.checked_add(day)?,
+                _ => return None,
+            }))
+        }
+        FactKind::DateTime => {
+            let Value::DateTime(t) = c else { return None };
+            let s = time::Duration::SECOND;
+            Some(Scalar::DateTime(match rel {
+                BinOp::Le | BinOp::Ge | BinOp::Eq => *t,
+                BinOp::Lt => t.checked_sub(s)?,
+                BinOp::Gt => t.checked_add(s)?,
+                _ => return None,
+            }))
+        }
+        FactKind::Version => match (rel, c) {
+            (BinOp::Le | BinOp::Ge | BinOp::Eq, Value::Version(v)) => Some(Scalar::Version(*v)),
+            _ => None,
+        },
+        FactKind::Bool => match (rel, c, current) {
+            (BinOp::Eq, Value::Bool(b), _) => Some(Scalar::Bool(*b)),
+            (BinOp::Ne, Value::Bool(b), _) => Some(Scalar::Bool(!b)),
+            _ => None,
+        },
+        FactKind::Dec | FactKind::Str { .. } | FactKind::Enum(_) => None,
+    }
+}
