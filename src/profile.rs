@@ -6,7 +6,7 @@ use crate::calendar::{parse_date, parse_datetime, Version};
 use crate::i18n::Locale;
 use crate::money::{parse_money, Dec};
 use crate::schema::{suggest, Fact, FactId, FactKind, Schema};
-use crate::value::Scalar;
+use crate::value::{quoted, Scalar};
 use core::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::Deserialize as _;
@@ -124,7 +124,7 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
                         )
                     })?;
                     as_of = Some(parse_datetime(&text).ok_or_else(|| {
-                        de::Error::custom(format!("`as_of` is {text:?}: expected an RFC 3339 datetime with an offset, like \"2026-11-29T10:00:00+08:00\""))
+                        de::Error::custom(format!("`as_of` is {}: expected an RFC 3339 datetime with an offset, like \"2026-11-29T10:00:00+08:00\"", quoted(&text)))
                     })?);
                 }
                 "locale" => {
@@ -132,7 +132,7 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
                     locale = match tag {
                         None => None,
                         Some(tag) => Some(Locale::parse(&tag).ok_or_else(|| {
-                            de::Error::custom(format!("`locale` is {tag:?}: drawcheck speaks \"zh-CN\" and \"en\""))
+                            de::Error::custom(format!("`locale` is {}: drawcheck speaks \"zh-CN\" and \"en\"", quoted(&tag)))
                         })?),
                     };
                 }
@@ -271,7 +271,7 @@ impl FactSeed<'_> {
 
     fn text<E: de::Error>(&self, s: &str) -> Result<Option<Scalar>, E> {
         let shown: String = s.chars().take(40).collect();
-        let shown = if shown.len() < s.len() { format!("{shown:?}…") } else { format!("{shown:?}") };
+        let shown = if shown.len() < s.len() { format!("{}…", quoted(&shown)) } else { quoted(&shown) };
         match &self.fact.kind {
             FactKind::Money => parse_money(s)
                 .map(|d| Some(Scalar::Money(d)))

@@ -77,6 +77,23 @@ impl fmt::Display for Type {
     }
 }
 
+/// `"text"` with `"` and `\` escaped: how messages and traces show a string. (Not `{:?}`, whose
+/// Unicode escaping tables cost the wasm module kilobytes for text nobody needs escaped.)
+pub fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// An owned scalar: a profile fact's value or a param's.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Scalar {
@@ -202,7 +219,7 @@ impl fmt::Display for Value<'_> {
             Value::Int(i) => write!(f, "{i}"),
             Value::Dec(d) => write!(f, "{d}"),
             Value::Money(d) => write!(f, "¥{d}"),
-            Value::Str(s) => write!(f, "{s:?}"),
+            Value::Str(s) => f.write_str(&quoted(s)),
             Value::Date(d) => write!(f, "{d}"),
             Value::DateTime(t) => f.write_str(&crate::calendar::format_rfc3339(*t)),
             Value::Duration(s) => write!(f, "{s}"),

@@ -282,7 +282,7 @@ fn describe(t: &Tok) -> String {
         Tok::Int(n) => format!("the number {n}"),
         Tok::Dec(d) => format!("the number {d}"),
         Tok::Dur(d) => format!("the duration {d}"),
-        Tok::Str(s) => format!("the string {s:?}"),
+        Tok::Str(s) => format!("the string {}", crate::value::quoted(s)),
         Tok::Ident(s) => format!("`{s}`"),
         Tok::Sym(s) => format!("`{s}`"),
         Tok::End => "the end of the expression".into(),

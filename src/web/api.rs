@@ -182,7 +182,7 @@ impl Engine {
             None => None,
             Some(tag) => Some(
                 Locale::parse(tag)
-                    .ok_or_else(|| no_position(format!("options.locale {tag:?}: drawcheck speaks \"zh-CN\" and \"en\"")))?,
+                    .ok_or_else(|| no_position(format!("options.locale {}: drawcheck speaks \"zh-CN\" and \"en\"", crate::value::quoted(tag))))?,
             ),
         };
         let profile = profile::from_json(&pack.schema, profile_json)?;
