@@ -5,7 +5,6 @@
 
 use core::cmp::Ordering;
 use core::fmt;
-use time::format_description::well_known::Rfc3339;
 use time::{Date, Month, OffsetDateTime, UtcOffset};
 
 /// Parses `YYYY-MM-DD`, strictly: four-digit year, two-digit month and day, a date that exists.
@@ -22,19 +21,83 @@ pub fn parse_date(text: &str) -> Option<Date> {
     Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
 }
 
-/// Parses an RFC 3339 datetime; the offset is required (`Z` counts as `+00:00`).
+/// Parses an RFC 3339 datetime, `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; the offset is required.
+///
+/// One fixed format, read directly: the `time` crate's general format-description parser costs
+/// the wasm module about 5 KB gzipped for the same job.
 pub fn parse_datetime(text: &str) -> Option<OffsetDateTime> {
-    if text.len() > 40 {
+    let b = text.as_bytes();
+    if b.len() > 40 || b.len() < 20 {
         return None;
     }
-    OffsetDateTime::parse(text, &Rfc3339).ok()
+    let date = parse_date(text.get(..10)?)?;
+    if !matches!(b.get(10), Some(b'T' | b't')) || b.get(13) != Some(&b':') || b.get(16) != Some(&b':') {
+        return None;
+    }
+    let two = |at: usize| -> Option<u8> { digits(text.get(at..at + 2)?)?.try_into().ok() };
+    let (hour, minute, second) = (two(11)?, two(14)?, two(17)?);
+    let mut rest = text.get(19..)?;
+    let mut nanos = 0u32;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 || n > 9 {
+            return None;
+        }
+        let value = digits(frac.get(..n)?)?;
+        nanos = u32::try_from(value * 10u64.pow(9 - n as u32)).ok()?;
+        rest = frac.get(n..)?;
+    }
+    let offset = match rest.as_bytes() {
+        [b'Z' | b'z'] => UtcOffset::UTC,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let h: i8 = digits(rest.get(1..3)?)?.try_into().ok()?;
+            let m: i8 = digits(rest.get(4..6)?)?.try_into().ok()?;
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let (h, m) = if *sign == b'-' { (-h, -m) } else { (h, m) };
+            UtcOffset::from_hms(h, m, 0).ok()?
+        }
+        _ => return None,
+    };
+    let time = time::Time::from_hms_nano(hour, minute, second, nanos).ok()?;
+    Some(time::PrimitiveDateTime::new(date, time).assume_offset(offset))
 }
 
-/// RFC 3339 text of an instant, in the offset it carries: `2026-12-12T00:00:00+08:00`.
+/// The value of 1 to 18 ASCII digits.
+fn digits(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 18 || !s.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// RFC 3339 text of an instant, in the offset it carries: `2026-12-12T00:00:00+08:00`
+/// (`Z` for UTC; a fraction of a second only when there is one).
 pub fn format_rfc3339(dt: OffsetDateTime) -> String {
-    // Seconds are always shown; sub-second digits only when present. Formatting fails only for
-    // years outside 0..=9999, which parsing never produces; fall back to the debug form then.
-    dt.format(&Rfc3339).unwrap_or_else(|_| format!("{dt}"))
+    let mut out = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        dt.year(),
+        u8::from(dt.month()),
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second()
+    );
+    if dt.nanosecond() > 0 {
+        let frac = format!("{:09}", dt.nanosecond());
+        out.push('.');
+        out.push_str(frac.trim_end_matches('0'));
+    }
+    let off = dt.offset();
+    if off.is_utc() {
+        out.push('Z');
+    } else {
+        let (h, m, _) = off.as_hms();
+        let sign = if off.is_negative() { '-' } else { '+' };
+        out.push_str(&format!("{sign}{:02}:{:02}", h.unsigned_abs(), m.unsigned_abs()));
+    }
+    out
 }
 
 /// The instant at 00:00 of `date` in `zone`.
@@ -179,6 +242,30 @@ mod tests {
         assert!(parse_datetime("2026-11-29T10:00:00Z").is_some());
         assert!(parse_datetime("2026-11-29T10:00:00").is_none());
         assert!(parse_datetime("2026-02-30T10:00:00+08:00").is_none());
+    }
+
+    #[test]
+    fn rfc3339_reads_and_writes_the_contract_forms() {
+        let t = parse_datetime("2026-11-29T10:00:00+08:00");
+        assert_eq!(t.map(format_rfc3339).as_deref(), Some("2026-11-29T10:00:00+08:00"));
+        let t = parse_datetime("2026-11-29t01:12:30.250z");
+        assert_eq!(t.map(format_rfc3339).as_deref(), Some("2026-11-29T01:12:30.25Z"));
+        let t = parse_datetime("2026-11-29T10:00:00-05:30");
+        assert_eq!(t.map(format_rfc3339).as_deref(), Some("2026-11-29T10:00:00-05:30"));
+        for bad in [
+            "2026-11-29T10:00:00",
+            "2026-11-29 10:00:00+08:00",
+            "2026-11-29T24:00:00+08:00",
+            "2026-11-29T10:00:00+24:00",
+            "2026-11-29T10:00:00.+08:00",
+            "2026-11-29T10:00:00.1234567891+08:00",
+            "2026-11-29T10:0:00+08:00",
+            "2026-11-29T10:00:00+0800",
+            "2026-11-29T10:00:00+08:00x",
+            "２０２６-11-29T10:00:00+08:00",
+        ] {
+            assert!(parse_datetime(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]
