@@ -501,7 +501,7 @@ impl Solver<'_, '_> {
             // Make `a && b` true (or `a || b` false): both sides must.
             Kind::Binary(BinOp::And, a, b) => self.both(a, b, true),
             Kind::Binary(BinOp::Or, a, b) => self.both(a, b, false),
-            Kind::Binary(op, l, r) if op.is_comparison() && *op != BinOp::In => self.comparison(*op, l, r, want),
+            Kind::Binary(op, l, r) if op.is_comparison() && *op != BinOp::In => self.comparison(e, *op, l, r, want),
             Kind::Fact(id) => self.set_bool(*id, want).into_iter().collect(),
             _ => Vec::new(),
         };
@@ -550,20 +550,16 @@ impl Solver<'_, '_> {
         Act { action: lever.action, fact: Some(lever.fact), sets, until: None, cost: self.planner.cost(lever.action) }
     }
 
-    /// Make `l op r` evaluate to `want` by moving the one lever on one side.
-    fn comparison(&self, op: BinOp, l: &Expr, r: &Expr, want: bool) -> Vec<Move> {
+    /// Make the comparison `e` (`l op r`) evaluate to `want` by moving one lever on one side.
+    fn comparison(&self, e: &Expr, op: BinOp, l: &Expr, r: &Expr, want: bool) -> Vec<Move> {
         let rel = if want { op } else { negate(op) };
         let mut out = Vec::new();
         for (side, other, rel) in [(l, r, rel), (r, l, flip(rel))] {
             for m in self.isolate(side, other, rel) {
                 // Rounding to the fen can land a hair short: check, as the engine will.
-                let moved = self.planner.apply(self.profile, m.first().unwrap_or(&NOOP));
+                let moved = m.iter().fold(self.profile.clone(), |p, act| self.planner.apply(&p, act));
                 let check = Solver { profile: &moved, ..*self };
-                let holds = matches!(
-                    eval(&Expr { kind: Kind::Binary(op, Box::new(l.clone()), Box::new(r.clone())), ..l.clone() }, &check.planner.scope(&moved, Some(self.outline)), &mut Vec::new(), &mut NoTrace),
-                    Ok(Value::Bool(b)) if b == want
-                );
-                if holds {
+                if check.is(e, want) {
                     out.push(m);
                 }
             }
@@ -646,8 +642,6 @@ impl Solver<'_, '_> {
         }
     }
 }
-
-const NOOP: Act = Act { action: Action::None, fact: None, sets: Vec::new(), until: None, cost: 0 };
 
 fn contains(e: &Expr, fact: FactId) -> bool {
     count(e, fact) > 0
