@@ -9,7 +9,7 @@
 use crate::explain;
 use crate::pack::{Diagnostic, Pack};
 use crate::profile::{self, ProfileError};
-use crate::verdict::{self, Options, Verdict};
+use crate::verdict::{Options, Verdict};
 use crate::Locale;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;

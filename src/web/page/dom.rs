@@ -11,7 +11,7 @@ use web_sys::{Document, Element, HtmlElement};
 pub fn el(doc: &Document, parent: &Element, tag: &str, class: &str, text: &str) -> Element {
     let Ok(e) = doc.create_element(tag) else { return parent.clone() };
     if !class.is_empty() {
-        e.set_class_name(class);
+        attr(&e, "class", class);
     }
     if !text.is_empty() {
         e.set_text_content(Some(text));

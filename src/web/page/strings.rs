@@ -64,8 +64,8 @@ pub struct Ui {
     pub missing_hint: &'static str,
     /// The card's status when the profile cannot be read.
     pub error_title: &'static str,
-    /// Before the profile error.
-    pub error_prefix: &'static str,
+    /// Before the profile error: the words, and the brackets and colon around the field's label.
+    pub error_prefix: [&'static str; 4],
     /// A segment reason's note.
     pub segment: &'static str,
     /// "Ends in {left}, at {clock}": the three pieces around the two figures.
@@ -74,7 +74,7 @@ pub struct Ui {
     pub ended: [&'static str; 2],
     /// Step figure names: amount, target, until, phone.
     pub figures: [&'static str; 4],
-    /// "Rule pack".
+    /// "Rule pack: " (the footer names the pack that decided).
     pub pack: &'static str,
     /// Status words, by `Status` (see `status`).
     pub status: [&'static str; 6],
@@ -123,12 +123,12 @@ static ZH: Ui = Ui {
     missing: "还缺少这些信息",
     missing_hint: "在资料里补全后，结论会立即更新。",
     error_title: "请检查填写的内容",
-    error_prefix: "资料有误：",
+    error_prefix: ["资料有误", "（", "）", "："],
     segment: "影响一类账户，不是针对您个人",
     ends: ["还有", "，于", "结束"],
     ended: ["已于", "结束"],
     figures: ["金额", "目标", "截止", "电话"],
-    pack: "规则包",
+    pack: "规则包：",
     status: ["可以借款", "可以借款，但有限制", "暂停借款", "暂时不能借款", "账户已冻结", "信息不全，无法判断"],
     effect: ["冻结账户", "不能借款", "暂停借款", "额度下调", "单笔限额"],
     groups: ["账户", "信用记录", "登录与设备", "还款能力", "本次借款"],
@@ -176,12 +176,12 @@ static EN: Ui = Ui {
     missing: "This information is missing",
     missing_hint: "Fill it in and the verdict updates at once.",
     error_title: "Please check your details",
-    error_prefix: "A detail can't be read: ",
+    error_prefix: ["A detail can't be read", " (", ")", ": "],
     segment: "Affects a group of accounts, not about you",
     ends: ["Ends in ", ", at ", ""],
     ended: ["Ended at ", ""],
     figures: ["Amount", "Target", "Until", "Phone"],
-    pack: "Rule pack",
+    pack: "Rule pack: ",
     status: [
         "You can borrow",
         "You can borrow, with limits",
@@ -252,7 +252,8 @@ pub const PERSONAS: [(&str, &str); 10] = [
     ("missing_capacity", include_str!("../../../tests/personas/missing_capacity.json")),
 ];
 
-/// The order of facts within their group, as the contract lists them; facts a pack adds come after.
+/// The order of facts within their group, as the contract lists them (a compiled pack's schema
+/// lists them by name); facts a pack adds come after.
 pub const CONTRACT_ORDER: [&str; 24] = [
     "account.status",
     "account.credit_limit",

@@ -1,0 +1,122 @@
+// The page benchmark: what the page loads (each file gzipped, and the total), the time from
+// navigation to the first verdict on screen, and the time of one re-evaluation in the page.
+// Serves www/ on 127.0.0.1 and drives Debian's Chromium (as the tests do).
+//
+//   node www/tests/bench.mjs [--loads N] [--evals N]
+//
+// Budgets (the issue): everything the page loads <= 200 KB gzipped (KB = 1000 bytes here),
+// first verdict <= 150 ms on localhost, re-evaluation <= 1 ms. Exits 1 when one is exceeded.
+import { gzipSync } from 'node:zlib';
+import { parseArgs } from 'node:util';
+import os from 'node:os';
+import { serve, launch, openPage } from './harness.mjs';
+
+const { values: args } = parseArgs({
+  options: { loads: { type: 'string', default: '9' }, evals: { type: 'string', default: '400' } },
+});
+const LOADS = Number(args.loads);
+const EVALS = Number(args.evals);
+const BUDGET = { bytes: 200_000, firstMs: 150, evalMs: 1 };
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmt = (ms) => `${ms.toFixed(2)} ms`;
+let over = false;
+const verdictLine = (ok) => {
+  if (!ok) over = true;
+  return ok ? 'within budget' : 'OVER BUDGET';
+};
+
+const server = await serve();
+const browser = await launch();
+try {
+  // 1. What the page loads: every response of a fresh load, gzipped at level 9.
+  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  const bodies = [];
+  page.on('response', (r) => bodies.push(r));
+  await page.goto(server.url, { waitUntil: 'load' });
+  await page.waitForFunction(() => document.body.dataset.firstVerdictMs !== undefined);
+  await page.waitForLoadState('networkidle');
+  console.log('Files the page loads (gzip -9):');
+  let total = 0;
+  let totalRaw = 0;
+  for (const r of bodies) {
+    const body = await r.body();
+    const gz = gzipSync(body, { level: 9 }).length;
+    total += gz;
+    totalRaw += body.length;
+    const path = new URL(r.url()).pathname;
+    console.log(`  ${path.padEnd(26)} ${String(body.length).padStart(8)} bytes  ${String(gz).padStart(7)} gzipped`);
+  }
+  console.log(`  ${'total'.padEnd(26)} ${String(totalRaw).padStart(8)} bytes  ${String(total).padStart(7)} gzipped` +
+    `  (budget ${BUDGET.bytes}: ${verdictLine(total <= BUDGET.bytes)})`);
+
+  // 3. One re-evaluation in the page: the input handler (profile JSON from the form, read,
+  //    evaluate, render the verdict when it changed) as the page measures it (body.dataset.evalMs),
+  //    and from outside around a synchronous input event. The amount alternates between two
+  //    values that give different verdicts, so every evaluation also re-renders the card.
+  const evals = await page.evaluate((n) => {
+    const input = document.querySelector('[name="request.amount"]');
+    const inner = [];
+    const outer = [];
+    for (let i = 0; i < n; i++) {
+      input.value = i % 2 ? '30000.00' : '3000.00';
+      const t0 = performance.now();
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      outer.push(performance.now() - t0);
+      inner.push(Number(document.body.dataset.evalMs));
+    }
+    return { inner, outer, status: document.querySelector('#verdict .card').dataset.status };
+  }, EVALS);
+  await context.close();
+
+  // 2. Navigation to the first verdict: fresh context and load each time (the server says no-store).
+  const firsts = [];
+  const paints = [];
+  const steps = { files: [], wasm: [], pack: [] };
+  for (let i = 0; i < LOADS; i++) {
+    const { page: p } = await openPage(browser, server.url, { locale: 'zh-CN', width: 360 });
+    const t = await p.evaluate(
+      () =>
+        new Promise((ok) => {
+          const first = Number(document.body.dataset.firstVerdictMs);
+          const files = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'))?.responseEnd ?? NaN;
+          const wasm = performance.getEntriesByName('drawcheck:wasm-ready')[0]?.startTime ?? NaN;
+          const steps = { files, wasm, pack: Number(document.body.dataset.packMs) };
+          // The paint of the status word (elementtiming="verdict"), where the browser reports it.
+          new PerformanceObserver((list) => {
+            const e = list.getEntries().find((x) => x.identifier === 'verdict');
+            if (e) ok({ first, steps, paint: e.renderTime || e.loadTime });
+          }).observe({ type: 'element', buffered: true });
+          setTimeout(() => ok({ first, steps, paint: null }), 1000);
+        }),
+    );
+    firsts.push(t.first);
+    for (const k of Object.keys(steps)) steps[k].push(t.steps[k]);
+    if (t.paint) paints.push(t.paint);
+    await p.context().close();
+  }
+  console.log(`\nNavigation to the first verdict (${LOADS} fresh loads, 127.0.0.1, 360 px):`);
+  console.log(`  in the DOM  median ${fmt(median(firsts))}  (min ${fmt(Math.min(...firsts))}, max ${fmt(Math.max(...firsts))})` +
+    `  (budget ${BUDGET.firstMs} ms: ${verdictLine(median(firsts) <= BUDGET.firstMs)})`);
+  if (paints.length) {
+    console.log(`  painted     median ${fmt(median(paints))}  (element timing of the status word)`);
+  }
+  console.log(`  of which    wasm downloaded by ${fmt(median(steps.files))}, instantiated by ${fmt(median(steps.wasm))},` +
+    ` compiling the rule pack took ${fmt(median(steps.pack))} (medians)`);
+  console.log(`  (load average while measuring: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} cores)`);
+
+  console.log(`\nOne re-evaluation in the page (${EVALS} edits of request.amount, each changing the verdict):`);
+  console.log(`  handler     median ${fmt(median(evals.inner))}  (p90 ${fmt(evals.inner.sort((a, b) => a - b)[Math.floor(EVALS * 0.9)])})` +
+    `  (budget ${BUDGET.evalMs} ms: ${verdictLine(median(evals.inner) <= BUDGET.evalMs)})`);
+  console.log(`  event       median ${fmt(median(evals.outer))}  (dispatch of the input event, handler included)`);
+  console.log('  (performance.now() is coarsened to 0.1 ms in a page that is not cross-origin isolated)');
+} finally {
+  await browser.close();
+  await server.close();
+}
+process.exit(over ? 1 : 0);
