@@ -18,7 +18,7 @@ use crate::pack::{Pack, RuleScope};
 use crate::profile::{self, ProfileError};
 use crate::schema::{Fact, FactId, FactKind, Schema};
 use crate::value::Scalar;
-use crate::verdict::{self, Options, Reason, StepOut, Verdict};
+use crate::verdict::{Options, Reason, StepOut, Verdict};
 use gloo_storage::{LocalStorage, Storage};
 use std::cell::RefCell;
 use time::{OffsetDateTime, UtcOffset};
@@ -466,7 +466,7 @@ fn update(app: &mut App) {
     let text = profile_json(app);
     let outcome = match profile::from_json(&app.pack.schema, &text) {
         Ok(p) => {
-            let v = verdict::evaluate(&app.pack, &p, Options { locale: Some(app.locale), ..Options::default() });
+            let v = crate::check(&app.pack, &p, Options { locale: Some(app.locale), recourse: true, ..Options::default() });
             Shown::Verdict(Box::new(v), p.as_of)
         }
         Err(e) => Shown::Error(e),
@@ -699,6 +699,7 @@ fn card(
         }
         return;
     }
+    path(doc, &card, v, as_of, locale, s);
     el(doc, &card, "h3", "", s.why);
     let list = el(doc, &card, "ol", "reasons", "");
     let mut n = 0;
@@ -722,6 +723,54 @@ fn card(
         for r in v.reasons.iter().filter(|r| !r.principal) {
             n += 1;
             reason(doc, &list, r, n, as_of, locale, s);
+        }
+    }
+}
+
+/// "Path to drawing again": the plan's steps with what each one gets to, and the reasons nothing
+/// the borrower changes will lift, with the route that remains.
+fn path(doc: &Document, card: &Element, v: &Verdict, as_of: OffsetDateTime, locale: Locale, s: &Ui) {
+    let Some(plan) = &v.recourse else { return };
+    if plan.steps.is_empty() && plan.fixed.is_empty() {
+        return;
+    }
+    let zone = as_of.offset();
+    let section = el(doc, card, "section", "path", "");
+    attr(&section, "aria-label", s.path);
+    el(doc, &section, "h3", "", s.path);
+    let status_word = |st: crate::Status| s.status.get(strings::status(st).0).copied().unwrap_or("");
+    if !plan.steps.is_empty() {
+        let when = parse_datetime(&plan.earliest).map(|t| i18n::datetime(t, zone, locale)).unwrap_or_default();
+        let mut reach = String::new();
+        for part in [s.path_reach[0], status_word(plan.reachable), s.path_reach[1], &money(plan.available_after), s.path_reach[2], &when, s.path_reach[3]] {
+            reach.push_str(part);
+        }
+        let p = el(doc, &section, "p", "reach", &reach);
+        attr(&p, "data-reachable", plan.reachable.name());
+        let list = el(doc, &section, "ol", "steps plan", "");
+        for st in &plan.steps {
+            let li = el(doc, &list, "li", "step", "");
+            attr(&li, "data-action", st.action.name());
+            el(doc, &li, "span", "step-text", if locale == Locale::ZhCn { &st.text.zh_cn } else { &st.text.en });
+            let mut then = String::new();
+            for part in [s.path_then[0], status_word(st.status_after), s.path_then[1], &money(st.available_after), s.path_then[2]] {
+                then.push_str(part);
+            }
+            el(doc, &li, "span", "chips", "").set_text_content(Some(&then));
+        }
+    }
+    if !plan.fixed.is_empty() {
+        el(doc, &section, "p", "fixed-label", s.path_fixed);
+        let list = el(doc, &section, "ul", "fixed", "");
+        for f in &plan.fixed {
+            let li = el(doc, &list, "li", "", "");
+            attr(&li, "data-rule", &f.rule);
+            let title = v.reasons.iter().find(|r| r.rule == f.rule).map(|r| r.title.as_str()).unwrap_or(&f.rule);
+            el(doc, &li, "strong", "", title);
+            let steps = el(doc, &li, "ol", "steps", "");
+            for st in &f.route {
+                step(doc, &steps, st, as_of, locale, s);
+            }
         }
     }
 }

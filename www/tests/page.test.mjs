@@ -138,6 +138,43 @@ test('steps carry their figures and dates', async () => {
   });
 });
 
+test('the path back to drawing: its steps in order, what each gets to, and what nothing lifts', async () => {
+  await withPage({ locale: 'en' }, async (page) => {
+    // Overdue: repaying unblocks but starts the 30-day cap (cleared 2026-11-29 + 30 days), then waiting ends it.
+    await choosePersona(page, 'overdue');
+    const plan = () =>
+      page.$eval('#verdict .path', (p) => ({
+        reach: p.querySelector('.reach')?.dataset.reachable ?? null,
+        reachText: p.querySelector('.reach')?.textContent ?? '',
+        steps: [...p.querySelectorAll('.plan > .step')].map((s) => [s.dataset.action, s.querySelector('.step-text').textContent]),
+        then: [...p.querySelectorAll('.plan > .step .chips')].map((c) => c.textContent),
+        fixed: [...p.querySelectorAll('.fixed > li')].map((l) => l.dataset.rule),
+      }));
+    let p = await plan();
+    assert.equal(p.reach, 'eligible');
+    assert.deepEqual(p.steps, [
+      ['repay', 'Repay ¥1,234.50 (Overdue amount)'],
+      ['wait', 'Wait until Dec 29, 2026, 00:00'],
+    ]);
+    assert.deepEqual(p.then, ['Then: You can borrow, with limits, ¥2,000.00 available', 'Then: You can borrow, ¥6,400.00 available']);
+    assert.match(p.reachText, /¥6,400\.00/);
+    // Frozen: nothing the borrower changes lifts it; the route that remains is support.
+    await choosePersona(page, 'frozen');
+    p = await plan();
+    assert.deepEqual(p.steps, []);
+    assert.deepEqual(p.fixed, ['account_frozen']);
+    assert.ok(await page.$('#verdict .path .fixed a.chip[href^="tel:"]'), 'the route names the support phone');
+    // In Chinese too.
+    await page.click('#lang');
+    await choosePersona(page, 'overdue');
+    p = await plan();
+    assert.deepEqual(p.steps.map((s) => s[1]), ['还款¥1,234.50（逾期金额）', '等到2026年12月29日 00:00']);
+    // Eligible: no path is shown.
+    await choosePersona(page, 'healthy');
+    assert.equal(await page.$('#verdict .path'), null);
+  });
+});
+
 test('missing facts are listed by their labels', async () => {
   await withPage({ locale: 'en' }, async (page) => {
     await choosePersona(page, 'missing_capacity');

@@ -74,6 +74,14 @@ pub struct Ui {
     pub ended: [&'static str; 2],
     /// Step figure names: amount, target, until, phone.
     pub figures: [&'static str; 4],
+    /// Heading of the path back to drawing.
+    pub path: &'static str,
+    /// "You can get to {status}, with {amount} available, by {date}": the four pieces around them.
+    pub path_reach: [&'static str; 4],
+    /// After a plan step: "then {status}, {amount} available": the pieces around the two figures.
+    pub path_then: [&'static str; 3],
+    /// Above the reasons nothing the borrower does lifts.
+    pub path_fixed: &'static str,
     /// "Rule pack: " (the footer names the pack that decided).
     pub pack: &'static str,
     /// Status words, by `Status` (see `status`).
@@ -125,6 +133,10 @@ static ZH: Ui = Ui {
     error_title: "请检查填写的内容",
     error_prefix: ["资料有误", "（", "）", "："],
     segment: "影响一类账户，不是针对您个人",
+    path: "恢复借款的路径",
+    path_reach: ["照下面做，可以达到「", "」，可借", "，最早", "。"],
+    path_then: ["之后：", "，可借", ""],
+    path_fixed: "以下原因，您的操作无法解除；还能做的是：",
     ends: ["还有", "，于", "结束"],
     ended: ["已于", "结束"],
     figures: ["金额", "目标", "截止", "电话"],
@@ -178,6 +190,10 @@ static EN: Ui = Ui {
     error_title: "Please check your details",
     error_prefix: ["A detail can't be read", " (", ")", ": "],
     segment: "Affects a group of accounts, not about you",
+    path: "Path to drawing again",
+    path_reach: ["Do this to get to “", "”, with ", " available, from ", "."],
+    path_then: ["Then: ", ", ", " available"],
+    path_fixed: "Nothing you change lifts these; what remains:",
     ends: ["Ends in ", ", at ", ""],
     ended: ["Ended at ", ""],
     figures: ["Amount", "Target", "Until", "Phone"],
