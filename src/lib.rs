@@ -20,6 +20,7 @@ pub mod expr;
 pub mod i18n;
 pub mod money;
 pub mod pack;
+pub mod population;
 pub mod profile;
 pub mod recourse;
 pub mod schema;

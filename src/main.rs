@@ -6,6 +6,9 @@ use drawcheck::{Diagnostic, Locale, Options, Pack, Severity};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
+#[path = "cli/simulate.rs"]
+mod simulate;
+
 const USAGE: &str = "\
 drawcheck — why a micro-loan drawdown is restricted, and what the borrower can do
 
@@ -15,12 +18,17 @@ Usage:
   drawcheck recourse --profile FILE [--rules PACK] [--locale L]
   drawcheck lint    PACK
   drawcheck default-pack
+  drawcheck simulate (--population FILE | --generate N [--seed S]) [--rules NEW] [--baseline OLD]
+                     [--format table|json|csv] [--sample K] [--as-of T] [--threads T]
+  drawcheck generate N [--seed S] [--as-of T] [--format jsonl|csv]
 
   check    prints the verdict as JSON (exit 0 whatever the status)
   explain  prints the verdict and each rule's evaluation as readable text
   recourse prints the cheapest path back to drawing (also in check's JSON, as `recourse`)
   lint     validates a rule pack; prints its errors and warnings with line and column
   default-pack  prints the embedded default pack (a starting point for your own)
+  simulate prints what a rule change does to a population (`drawcheck simulate --help`)
+  generate writes a synthetic population as JSON Lines or CSV
 
   FILE or PACK may be `-` for standard input. Without --rules the embedded default pack is used.
   --locale zh-CN|en overrides the profile's locale.
@@ -90,6 +98,9 @@ fn parse_args() -> Result<Args, Failure> {
 }
 
 fn run() -> Result<ExitCode, Failure> {
+    if let Some(result) = simulate::dispatch() {
+        return result;
+    }
     let args = parse_args()?;
     match args.command.as_str() {
         "check" => {

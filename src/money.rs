@@ -43,8 +43,21 @@ pub struct Dec {
     scale: u32,
 }
 
+/// 10⁰ … 10³⁸: every power of ten an i128 holds.
+// Evaluated at compile time: an index out of bounds would fail the build, not panic.
+#[allow(clippy::indexing_slicing)]
+const POW10: [i128; 39] = {
+    let mut t = [1i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
 fn pow10(n: u32) -> Option<i128> {
-    10i128.checked_pow(n)
+    POW10.get(n as usize).copied()
 }
 
 impl Dec {
@@ -97,6 +110,15 @@ impl Dec {
     /// Removes trailing zeros after the point, so scales stay small through long computations.
     fn normalized(self) -> Dec {
         let mut d = self;
+        // Amounts fit an i64, whose division is several times faster than an i128's.
+        if let Ok(mut m) = i64::try_from(d.mantissa) {
+            while d.scale > 0 && m % 10 == 0 {
+                m /= 10;
+                d.scale -= 1;
+            }
+            d.mantissa = i128::from(m);
+            return d;
+        }
         while d.scale > 0 && d.mantissa % 10 == 0 {
             d.mantissa /= 10;
             d.scale -= 1;
@@ -199,8 +221,11 @@ impl Dec {
             let unit = i128::from(up && self.mantissa > 0) - i128::from(!up && self.mantissa < 0);
             return Dec { mantissa: unit, scale };
         };
-        let q = self.mantissa.div_euclid(div);
-        let exact = self.mantissa.rem_euclid(div) == 0;
+        let (q, exact) = match (i64::try_from(self.mantissa), i64::try_from(div)) {
+            // The common case, in i64 (several times faster than i128 division).
+            (Ok(m), Ok(d)) => (i128::from(m.div_euclid(d)), m.rem_euclid(d) == 0),
+            _ => (self.mantissa.div_euclid(div), self.mantissa.rem_euclid(div) == 0),
+        };
         let mantissa = if up && !exact { q + 1 } else { q };
         Dec { mantissa, scale }
     }
@@ -350,8 +375,38 @@ impl fmt::Display for MoneyError {
     }
 }
 
+/// The common shape of an amount, read in an i64: 1 to 12 digits, then optionally `.` and 1 or 2
+/// digits. `None` for anything else (which [`parse_money`] then reads, or rejects, the long way).
+fn plain_money(text: &str) -> Option<Dec> {
+    let (int_part, frac_part) = match text.split_once('.') {
+        Some((i, f)) if !f.is_empty() => (i, f),
+        Some(_) => return None,
+        None => (text, ""),
+    };
+    if int_part.is_empty() || int_part.len() > 12 || frac_part.len() > 2 {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    for b in int_part.bytes().chain(frac_part.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        // At most 14 digits: far inside an i64.
+        mantissa = mantissa * 10 + i64::from(b - b'0');
+    }
+    Some(Dec::new(i128::from(mantissa), frac_part.len() as u32))
+}
+
 /// Parses an amount as a profile gives it: `"320.50"`, `"320.5"`, `"320"`.
 pub fn parse_money(text: &str) -> Result<Dec, MoneyError> {
+    match plain_money(text) {
+        Some(d) => Ok(d),
+        None => parse_money_checked(text),
+    }
+}
+
+/// [`parse_money`] for every shape, with the reason a text is not an amount.
+fn parse_money_checked(text: &str) -> Result<Dec, MoneyError> {
     let (negative, body) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
@@ -409,6 +464,18 @@ mod tests {
         let big = Dec::new(i128::MAX / 2, 0);
         assert_eq!(big.checked_mul(d("3")), Err(ArithError::Overflow));
         assert_eq!(big.checked_add(big).and_then(|x| x.checked_add(big)), Err(ArithError::Overflow));
+    }
+
+    #[test]
+    fn the_quick_path_reads_amounts_as_the_long_one_does() {
+        let texts = "0|0.0|0.00|7|320.5|320.50|000000000012.34|999999999999.99|1.|.5|1.234|12a|-1|1e3||1000000000000|1.2.3|+1| 1";
+        for t in texts.split('|') {
+            let long = parse_money_checked(t);
+            assert_eq!(parse_money(t), long, "{t}");
+            if let (Some(q), Ok(l)) = (plain_money(t), long) {
+                assert_eq!((q.to_string(), q.scale()), (l.to_string(), l.scale()), "{t}");
+            }
+        }
     }
 
     #[test]

@@ -9,7 +9,8 @@ use crate::schema::{suggest, Fact, FactId, FactKind, Schema};
 use crate::value::{quoted, Scalar};
 use core::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
-use serde::Deserialize as _;
+use serde::Deserialize;
+use std::borrow::Cow;
 use time::OffsetDateTime;
 
 /// One borrower's facts at one instant.
@@ -110,10 +111,12 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
         let mut as_of: Option<OffsetDateTime> = None;
         let mut locale: Option<Locale> = None;
         let mut values: Vec<Option<Scalar>> = vec![None; schema.facts().len()];
-        let mut seen: Vec<String> = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
+        let mut seen: Vec<Key<'de>> = Vec::with_capacity(8);
+        // Which facts were given so far, one bit each (a duplicate is an error).
+        let mut seen_facts: Vec<u64> = vec![0; values.len().div_ceil(64)];
+        while let Some(key) = map.next_key::<Key<'de>>()? {
             if seen.contains(&key) {
-                return Err(de::Error::custom(format!("field `{key}` is given twice")));
+                return Err(de::Error::custom(format!("field `{}` is given twice", key.as_str())));
             }
             match key.as_str() {
                 "as_of" => {
@@ -143,7 +146,13 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
                             .unwrap_or_default();
                         return Err(de::Error::custom(format!("unknown field `{group_name}`{hint}")));
                     };
-                    map.next_value_seed(GroupSeed { schema, name: group_name, fields: group, values: &mut values })?;
+                    map.next_value_seed(GroupSeed {
+                        schema,
+                        name: group_name,
+                        fields: group,
+                        values: &mut values,
+                        seen: &mut seen_facts,
+                    })?;
                 }
             }
             seen.push(key);
@@ -160,6 +169,8 @@ struct GroupSeed<'a> {
     name: &'a str,
     fields: &'a [(String, FactId)],
     values: &'a mut Vec<Option<Scalar>>,
+    /// Facts given so far, one bit per fact id, in any group (ids are unique across groups).
+    seen: &'a mut Vec<u64>,
 }
 
 impl<'de> DeserializeSeed<'de> for GroupSeed<'_> {
@@ -189,18 +200,22 @@ impl<'de> Visitor<'de> for GroupSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen: Vec<FactId> = Vec::new();
-        while let Some(field) = map.next_key::<String>()? {
-            let Some(&(_, id)) = self.fields.iter().find(|(f, _)| *f == field) else {
-                let hint = suggest(&field, self.fields.iter().map(|(f, _)| f.as_str()))
+        while let Some(field) = map.next_key::<Key<'de>>()? {
+            let field = field.as_str();
+            let Some(&(_, id)) = self.fields.iter().find(|(f, _)| f == field) else {
+                let hint = suggest(field, self.fields.iter().map(|(f, _)| f.as_str()))
                     .map(|s| format!("; did you mean `{}.{s}`?", self.name))
                     .unwrap_or_default();
                 return Err(de::Error::custom(format!("unknown field `{}.{field}`{hint}", self.name)));
             };
-            if seen.contains(&id) {
-                return Err(de::Error::custom(format!("field `{}.{field}` is given twice", self.name)));
+            let (word, bit) = (usize::from(id) / 64, 1u64 << (id % 64));
+            match self.seen.get_mut(word) {
+                Some(w) if *w & bit != 0 => {
+                    return Err(de::Error::custom(format!("field `{}.{field}` is given twice", self.name)));
+                }
+                Some(w) => *w |= bit,
+                None => {}
             }
-            seen.push(id);
             let fact = self.schema.fact(id).ok_or_else(|| de::Error::custom("schema is inconsistent"))?;
             let value = map.next_value_seed(FactSeed { schema: self.schema, fact })?;
             if let Some(slot) = self.values.get_mut(usize::from(id)) {
@@ -208,6 +223,55 @@ impl<'de> Visitor<'de> for GroupSeed<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// The key under which serde_json (with `arbitrary_precision`) passes a number's text.
+const SERDE_JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// A map key, borrowed from the input text when it can be (no allocation per field).
+#[derive(PartialEq)]
+struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(s)))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// A text value as an error message shows it: quoted, and cut after 40 characters.
+struct Shown<'s>(&'s str);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cut: String = self.0.chars().take(40).collect();
+        if cut.len() < self.0.len() {
+            write!(f, "{}…", quoted(&cut))
+        } else {
+            f.write_str(&quoted(&cut))
+        }
     }
 }
 
@@ -270,8 +334,8 @@ impl FactSeed<'_> {
     }
 
     fn text<E: de::Error>(&self, s: &str) -> Result<Option<Scalar>, E> {
-        let shown: String = s.chars().take(40).collect();
-        let shown = if shown.len() < s.len() { format!("{}…", quoted(&shown)) } else { quoted(&shown) };
+        // The value as an error shows it, made only when there is an error.
+        let shown = Shown(s);
         match &self.fact.kind {
             FactKind::Money => parse_money(s)
                 .map(|d| Some(Scalar::Money(d)))
@@ -348,12 +412,18 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
         self.text(s)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<Scalar>, A::Error> {
-        // serde_json with `arbitrary_precision` hands a number over as a one-entry map holding its
-        // text; `serde_json::Number` knows that shape. Any other object is a type error.
-        let number = serde_json::Number::deserialize(de::value::MapAccessDeserializer::new(map))
-            .map_err(|_| self.wrong_type::<A::Error>("an object"))?;
-        self.number(&number.to_string())
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Scalar>, A::Error> {
+        // serde_json with `arbitrary_precision` hands a number over as a one-entry map from its
+        // private token to the number's text (the shape `serde_json::Number`'s own reader takes;
+        // reading the text directly saves a second parse and copy per number). Any other object
+        // is a type error.
+        match map.next_key::<Key<'de>>() {
+            Ok(Some(key)) if key.as_str() == SERDE_JSON_NUMBER_TOKEN => {
+                let text: Key<'de> = map.next_value()?;
+                self.number(text.as_str())
+            }
+            _ => Err(self.wrong_type("an object")),
+        }
     }
 
     fn visit_seq<A: de::SeqAccess<'de>>(self, _seq: A) -> Result<Option<Scalar>, A::Error> {

@@ -261,6 +261,98 @@ pub struct Scratch {
     fired: Vec<Fired>,
     undetermined: Vec<Undetermined>,
     undecided: usize,
+    /// Each rule's decision, by rule index: 0 not fired, 1 undetermined, `2 + k` fired as `fired[k]`.
+    state: Vec<u16>,
+}
+
+/// Two packs compared on the same profiles: for each rule of the new pack, the baseline rule that
+/// decides exactly as it does on every profile — same condition and amount (as written), the
+/// same values for the params they read, the same fact schema — so that [`outline_pair`] takes
+/// that decision instead of evaluating the rule again. A what-if that changes one param
+/// re-evaluates only the rules that read it (and those evaluated last, which read the outcome).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comparison {
+    from: Vec<Option<usize>>,
+    base_sha: String,
+    new_sha: String,
+}
+
+impl Comparison {
+    /// Compares the rules of `new` with those of `base`.
+    pub fn new(base: &Pack, new: &Pack) -> Comparison {
+        let same_schema = base.schema == new.schema;
+        let from = new
+            .rules
+            .iter()
+            .map(|r| {
+                let (bi, b) = base.rules.iter().enumerate().find(|(_, b)| b.id == r.id)?;
+                let same = same_schema
+                    && !r.last
+                    && !b.last
+                    && r.when.source == b.when.source
+                    && r.amount.as_ref().map(|c| &c.source) == b.amount.as_ref().map(|c| &c.source)
+                    && same_params(base, &b.when.expr, new)
+                    && b.amount.as_ref().is_none_or(|c| same_params(base, &c.expr, new));
+                same.then_some(bi)
+            })
+            .collect();
+        Comparison { from, base_sha: base.sha256.clone(), new_sha: new.sha256.clone() }
+    }
+
+    /// How many of the new pack's rules take the baseline's decision.
+    pub fn shared(&self) -> usize {
+        self.from.iter().flatten().count()
+    }
+}
+
+/// Whether every param `e` reads (in `base`) has the same value under the same name in `new`.
+fn same_params(base: &Pack, e: &Expr, new: &Pack) -> bool {
+    let here = match e.kind {
+        Kind::Param(i) => {
+            let i = usize::from(i);
+            match (base.param_names.get(i), base.params.get(i)) {
+                (Some(name), Some(value)) => {
+                    new.param_names.iter().position(|n| n == name).and_then(|j| new.params.get(j)) == Some(value)
+                }
+                _ => false,
+            }
+        }
+        Kind::Local(_) => false,
+        _ => true,
+    };
+    here && e.children().into_iter().all(|c| same_params(base, c, new))
+}
+
+/// The outlines of one borrower under the baseline and the new pack of `cmp`. When both profiles
+/// are the same value, the new pack's rules that `cmp` shares take the baseline's decisions;
+/// the outcome is exactly `(outline(base, ..), outline(new, ..))`.
+pub fn outline_pair(
+    base: &Pack,
+    new: &Pack,
+    cmp: &Comparison,
+    base_profile: &Profile,
+    new_profile: &Profile,
+    before: &mut Scratch,
+    after: &mut Scratch,
+) -> (Outline, Outline) {
+    let b = outline(base, base_profile, before);
+    let reuse = core::ptr::eq(base_profile, new_profile)
+        && cmp.base_sha == base.sha256
+        && cmp.new_sha == new.sha256
+        && cmp.from.len() == new.rules.len();
+    if !reuse {
+        return (b, outline(new, new_profile, after));
+    }
+    let scope = Scope {
+        profile: new_profile,
+        params: &new.params,
+        zone: new_profile.as_of.offset(),
+        available: None,
+        status: None,
+        locals: &[],
+    };
+    let d = decide_all(new, &scope, after, false, None, Some((cmp, &*before)));
+    (b, outline_of(d, after))
 }
 
 /// What [`decide_all`] decided, and what the rules evaluated last saw.
@@ -282,7 +374,11 @@ pub fn outline(pack: &Pack, profile: &Profile, scratch: &mut Scratch) -> Outline
         status: None,
         locals: &[],
     };
-    let d = decide_all(pack, &base, scratch, false, None);
+    let d = decide_all(pack, &base, scratch, false, None, None);
+    outline_of(d, scratch)
+}
+
+fn outline_of(d: Decided, scratch: &Scratch) -> Outline {
     let mut fired = RuleSet::default();
     for f in &scratch.fired {
         fired.insert(f.index);
@@ -297,7 +393,7 @@ pub fn evaluate(pack: &Pack, profile: &Profile, opts: Options) -> Verdict {
     let mut traces = opts.trace.then(Vec::new);
     let base = Scope { profile, params: &pack.params, zone, available: None, status: None, locals: &[] };
     let mut work = Scratch::default();
-    let decided = decide_all(pack, &base, &mut work, true, traces.as_mut());
+    let decided = decide_all(pack, &base, &mut work, true, traces.as_mut(), None);
     let Scratch { missing, mut fired, undetermined, .. } = work;
     let last_scope =
         Scope { available: Some(decided.seen_available.to_dec()), status: Some(decided.seen_status.name()), ..base };
@@ -332,20 +428,48 @@ pub fn evaluate(pack: &Pack, profile: &Profile, opts: Options) -> Verdict {
 
 /// Runs every rule and decides status and amounts (POLICY.md, "Effects and status"): the one
 /// place both [`evaluate`] and [`outline`] get them from. `explain` also keeps why each
-/// undetermined rule was, and each fired rule's end, for the reasons.
+/// undetermined rule was, and each fired rule's end, for the reasons. `prior` gives the
+/// decisions of another pack's rules on the same profile, which the rules a [`Comparison`]
+/// shares take instead of being evaluated (only without `explain`: `missing` is not kept then).
 fn decide_all<'a>(
     pack: &'a Pack,
     base: &Scope<'a, '_>,
     work: &mut Scratch,
     explain: bool,
     mut traces: Option<&mut Vec<RuleTrace>>,
+    prior: Option<(&Comparison, &Scratch)>,
 ) -> Decided {
     work.missing.clear();
     work.fired.clear();
     work.undetermined.clear();
     work.undecided = 0;
+    work.state.clear();
+    work.state.resize(pack.rules.len(), 0);
     for (index, rule) in pack.rules.iter().enumerate().filter(|(_, r)| !r.last) {
-        decide(&pack.schema, index, rule, base, work, explain, traces.as_deref_mut());
+        let taken = prior.and_then(|(cmp, p)| {
+            let bi = cmp.from.get(index).copied().flatten()?;
+            let state = p.state.get(bi).copied()?;
+            match state {
+                0 | 1 => Some((state, None)),
+                k => p.fired.get(usize::from(k - 2)).map(|f| (state, Some(f.amount))),
+            }
+        });
+        match taken {
+            Some((0, _)) => {}
+            Some((1, _)) => {
+                work.undecided += 1;
+                if let Some(s) = work.state.get_mut(index) {
+                    *s = 1;
+                }
+            }
+            Some((_, Some(amount))) => {
+                work.fired.push(Fired { index, amount, until: None });
+                if let Some(s) = work.state.get_mut(index) {
+                    *s = u16::try_from(work.fired.len() + 1).unwrap_or(u16::MAX);
+                }
+            }
+            _ => decide(&pack.schema, index, rule, base, work, explain, traces.as_deref_mut()),
+        }
     }
 
     let limit = line_amount(&pack.credit_limit.expr, base, &mut work.missing);
@@ -393,6 +517,13 @@ fn decide<'a>(
         Ok(_) => return,
         Err(u) => Err(u),
     };
+    let state = match &result {
+        Ok(_) => u16::try_from(work.fired.len() + 2).unwrap_or(u16::MAX),
+        Err(_) => 1,
+    };
+    if let Some(s) = work.state.get_mut(index) {
+        *s = state;
+    }
     match result {
         Ok((amount, until)) => work.fired.push(Fired { index, amount, until }),
         Err(_) if !explain => work.undecided += 1,
@@ -559,7 +690,10 @@ fn step(s: &Step, scope: &Scope<'_, '_>, locale: Locale) -> StepOut {
 /// Fills a template for `locale` (falling back to the other language) with formatted values.
 fn render(texts: &Texts, scope: &Scope<'_, '_>, locale: Locale) -> String {
     let Some(pieces) = texts.pick(locale) else { return String::new() };
-    let mut out = String::new();
+    // One allocation for the whole text in the common case: the literal parts plus room for
+    // each figure (a formatted amount or date is rarely longer than 24 bytes).
+    let room = pieces.iter().map(|p| if let Piece::Text(t) = p { t.len() } else { 24 }).sum();
+    let mut out = String::with_capacity(room);
     let mut scratch = Vec::new();
     for piece in pieces {
         match piece {
