@@ -6,7 +6,8 @@
 //! threshold to the fen, day or unit in the borrower's favour. A rule with an `until` can also be
 //! waited out (with the facts that lapse by then). A small uniform-cost search over these moves
 //! finds the cheapest sequence that makes the profile eligible or, where that cannot be reached,
-//! the best status that can be, and names the rules nothing the borrower does will change.
+//! the best status and amount that can be, at the lowest cost, and names the rules nothing the
+//! borrower does will change.
 //! Every state in the search is decided by the engine itself (`verdict::outline`), so each step's
 //! promised status and amount is what the engine says of the changed profile at the plan's date.
 //! No rule has code of its own here: a rule added in a pack gets recourse as it is.
@@ -23,10 +24,11 @@ use crate::schema::{Action, FactId, FactKind};
 use crate::value::{Scalar, Value};
 use crate::verdict::{outline, Outline, RuleSet, Scratch, Status, StepOut, Verdict};
 use serde::Serialize;
+use std::rc::Rc;
 use time::OffsetDateTime;
 
-/// States the search may decide before it settles for the best found (the default pack's worst
-/// persona needs under 20).
+/// Profiles the search may decide before it settles for the best found (the default pack's worst
+/// persona, several_reasons, needs 25).
 const MAX_STATES: usize = 200;
 /// Ways out kept per rule (alternatives and their combinations).
 const MAX_WAYS: usize = 8;
@@ -156,11 +158,52 @@ type Move = Vec<Act>;
 
 #[derive(Clone)]
 struct Node {
-    profile: Profile,
+    /// Shared with every other state of the same profile (see [`Known`]).
+    profile: Rc<Profile>,
     outline: Outline,
     cost: u32,
-    steps: Vec<(Act, Outline, RuleSet)>,
+    /// The steps taken, last first, shared with the states they led through.
+    trail: Option<Rc<Trail>>,
     fixed: RuleSet,
+}
+
+/// One step taken (the act, the outline after it, the rules it lifted) and the steps before it.
+struct Trail {
+    act: Act,
+    after: Outline,
+    lifts: RuleSet,
+    len: usize,
+    before: Option<Rc<Trail>>,
+}
+
+impl Node {
+    fn steps(&self) -> usize {
+        self.trail.as_ref().map_or(0, |t| t.len)
+    }
+}
+
+/// Every profile the search has decided, once each, with the engine's outline of it. A profile
+/// reached again by another path (steps in another order) is not decided again, and every state
+/// of it shares one `Rc`, so telling two states' profiles apart is a pointer comparison.
+#[derive(Default)]
+struct Known {
+    decided: Vec<(Rc<Profile>, Outline)>,
+}
+
+impl Known {
+    fn decide(&mut self, pack: &Pack, profile: Profile, scratch: &mut Scratch) -> (Rc<Profile>, Outline) {
+        if let Some((p, o)) = self.decided.iter().find(|(p, _)| **p == profile) {
+            return (Rc::clone(p), *o);
+        }
+        let o = outline(pack, &profile, scratch);
+        let p = Rc::new(profile);
+        self.decided.push((Rc::clone(&p), o));
+        (p, o)
+    }
+
+    fn len(&self) -> usize {
+        self.decided.len()
+    }
 }
 
 /// Plans the way back to drawing for a profile whose verdict is not `eligible`. `verdict` is the
@@ -192,70 +235,102 @@ fn rank(s: Status) -> u8 {
     }
 }
 
+/// Whether `child` has a worse status than `node`.
+fn worse(child: &Node, node: &Node) -> bool {
+    rank(child.outline.status) > rank(node.outline.status)
+}
+
+/// Better status, then more to draw, then cheaper, then sooner; then fewer reasons left open
+/// (neither lifted nor found fixed), then fewer steps.
 fn better(a: &Node, b: &Node) -> bool {
-    let key = |n: &Node| (rank(n.outline.status), core::cmp::Reverse(n.outline.available), n.cost, n.steps.len());
+    let open = |n: &Node| n.outline.fired.iter().filter(|i| !n.fixed.contains(*i)).count();
+    let key = |n: &Node| {
+        (rank(n.outline.status), core::cmp::Reverse(n.outline.available), n.cost, n.profile.as_of, open(n), n.steps())
+    };
     key(a) < key(b)
 }
 
 impl Planner<'_> {
     /// Uniform-cost search: always expand the cheapest state; resolve its strongest remaining
-    /// reason by each of its ways out (or mark it fixed). The first eligible state taken is the
-    /// cheapest; otherwise the best state whose remaining reasons are all fixed.
+    /// reason by each of its ways out (reasons with none are fixed on the spot), and wait out any
+    /// reason that ends by itself. The first eligible state taken is the cheapest; otherwise every
+    /// state taken is a candidate, and the answer is the best status and amount at the lowest cost.
     fn search(&self, profile: Profile, start: Outline, scratch: &mut Scratch) -> Node {
-        let root = Node { profile, outline: start, cost: 0, steps: Vec::new(), fixed: RuleSet::default() };
+        let profile = Rc::new(profile);
+        let mut known = Known { decided: vec![(Rc::clone(&profile), start)] };
+        let root = Node { profile, outline: start, cost: 0, trail: None, fixed: RuleSet::default() };
         let mut best: Option<Node> = None;
-        let mut seen: Vec<(Profile, RuleSet, u32)> = Vec::new();
+        let mut seen: Vec<(Rc<Profile>, RuleSet, u32)> = Vec::new();
         let mut frontier = vec![root.clone()];
-        let mut decided = 0;
-        while let Some(i) = frontier.iter().enumerate().min_by_key(|(_, n)| (n.cost, n.steps.len())).map(|(i, _)| i) {
-            let node = frontier.swap_remove(i);
+        // Equal costs: the plan done sooner first.
+        while let Some(i) =
+            frontier.iter().enumerate().min_by_key(|(_, n)| (n.cost, n.profile.as_of, n.steps())).map(|(i, _)| i)
+        {
+            let mut node = frontier.swap_remove(i);
             if node.outline.status == Status::Eligible {
                 return node;
             }
-            // The same state reached again at no lower cost has nothing new to offer.
-            if seen.iter().any(|(p, f, c)| *c <= node.cost && *f == node.fixed && *p == node.profile) {
+            // The same state reached again at no lower cost, knowing no less, has nothing new to offer.
+            // (Profiles are shared through `known`: equal profiles are the same `Rc`.)
+            if seen.iter().any(|(p, f, c)| {
+                *c <= node.cost && Rc::ptr_eq(p, &node.profile) && f.iter().all(|r| node.fixed.contains(r))
+            }) {
                 continue;
             }
-            seen.push((node.profile.clone(), node.fixed, node.cost));
-            let target = self.next_reason(&node);
-            if target.is_none() || decided >= MAX_STATES {
-                // Everything left is fixed (or the search is spent): a candidate answer.
-                if best.as_ref().is_none_or(|b| !better(b, &node)) {
-                    best = Some(node);
+            seen.push((Rc::clone(&node.profile), node.fixed, node.cost));
+            let mut children = Vec::new();
+            if known.len() < MAX_STATES {
+                // Waiting out any reason that ends by itself (time passing first can make a later
+                // step cheaper, or unneeded). A wait must lift something: anything else could cycle.
+                // No step may leave the borrower worse off (a rule that stops firing because it
+                // became undetermined, say, leaves them `incomplete`).
+                for m in self.waits(&node) {
+                    let child = self.child(&node, m, &mut known, scratch);
+                    if !worse(&child, &node) && !lifted(&node.outline.fired, &child.outline.fired).is_empty() {
+                        children.push(child);
+                    }
                 }
-                continue;
-            }
-            let Some(target) = target else { continue };
-            let (moves, waits) = self.ways_out(target, &node);
-            let mut progressed = false;
-            // The strongest reason's ways out, and waiting out any reason that ends by itself
-            // (time passing first can make a later step cheaper, or unneeded).
-            for (m, must_lift) in moves.into_iter().map(|m| (m, true)).chain(waits.into_iter().map(|m| (m, false))) {
-                let mut child = node.clone();
-                let before = child.outline.fired;
-                for act in m {
-                    child.profile = self.apply(&child.profile, &act);
-                    child.outline = outline(self.pack, &child.profile, scratch);
-                    decided += 1;
-                    let lifts = lifted(&before, &child.outline.fired);
-                    child.cost = child.cost.saturating_add(act.cost);
-                    child.steps.push((act, child.outline, lifts));
-                }
-                // A way out must lift the rule it was found for, and a wait must lift something:
-                // anything else could cycle.
-                let lifted_any = !lifted(&before, &child.outline.fired).is_empty();
-                if (must_lift && !child.outline.fired.contains(target)) || (!must_lift && lifted_any) {
-                    progressed |= must_lift;
-                    frontier.push(child);
+                // The strongest reason with a way out; those without are fixed from here on.
+                let waited = children.len();
+                while let Some(target) = self.next_reason(&node) {
+                    for m in self.ways_out(target, &node) {
+                        let child = self.child(&node, m, &mut known, scratch);
+                        // A way out must lift the rule it was found for.
+                        if !worse(&child, &node) && !child.outline.fired.contains(target) {
+                            children.push(child);
+                        }
+                    }
+                    let by_waiting = children.iter().take(waited).any(|c| !c.outline.fired.contains(target));
+                    if children.len() > waited || by_waiting {
+                        break;
+                    }
+                    node.fixed.insert(target);
                 }
             }
-            if !progressed {
-                let mut child = node;
-                child.fixed.insert(target);
-                frontier.push(child);
+            frontier.extend(children);
+            // Every state taken is a candidate answer: one that only adds steps that change
+            // neither the status nor the amount costs more, and loses.
+            if best.as_ref().is_none_or(|b| better(&node, b)) {
+                best = Some(node);
             }
         }
         best.unwrap_or(root)
+    }
+
+    /// `node` after the acts of `m`, each decided by the engine.
+    fn child(&self, node: &Node, m: Move, known: &mut Known, scratch: &mut Scratch) -> Node {
+        let mut child = node.clone();
+        for act in m {
+            let before = child.outline.fired;
+            let mut next = Profile::clone(&child.profile);
+            apply(&mut next, &act);
+            (child.profile, child.outline) = known.decide(self.pack, next, scratch);
+            let lifts = lifted(&before, &child.outline.fired);
+            child.cost = child.cost.saturating_add(act.cost);
+            let len = child.steps() + 1;
+            child.trail = Some(Rc::new(Trail { act, after: child.outline, lifts, len, before: child.trail.take() }));
+        }
+        child
     }
 
     /// The strongest fired rule not yet found fixed (reasons' order: effect, then policy order).
@@ -267,12 +342,20 @@ impl Planner<'_> {
             .min_by_key(|i| (self.pack.rules.get(*i).map(|r| r.effect), *i))
     }
 
-    /// Every way out of rule `index` in this state (solving its condition for the levers, and
-    /// waiting until its end), and separately waiting until the end of each other fired rule.
-    fn ways_out(&self, index: usize, node: &Node) -> (Vec<Move>, Vec<Move>) {
-        let Some(rule) = self.pack.rules.get(index) else { return (Vec::new(), Vec::new()) };
+    /// Every way out of rule `index` in this state by what the borrower changes (solving its
+    /// condition for the levers).
+    fn ways_out(&self, index: usize, node: &Node) -> Vec<Move> {
+        let Some(rule) = self.pack.rules.get(index) else { return Vec::new() };
         let solver = Solver { planner: self, profile: &node.profile, outline: &node.outline };
         let mut moves = solver.solve(&rule.when.expr, false);
+        moves.dedup();
+        moves.truncate(MAX_WAYS);
+        moves
+    }
+
+    /// Waiting until the end of each fired rule that ends by itself.
+    fn waits(&self, node: &Node) -> Vec<Move> {
+        let solver = Solver { planner: self, profile: &node.profile, outline: &node.outline };
         let mut waits = Vec::new();
         for i in node.outline.fired.iter() {
             let Some(end) = self.pack.rules.get(i).and_then(|r| r.until.as_ref()).and_then(|c| solver.end(c)) else {
@@ -280,16 +363,12 @@ impl Planner<'_> {
             };
             if end > node.profile.as_of {
                 let wait = vec![self.wait(&node.profile, end)];
-                if i == index {
-                    moves.push(wait);
-                } else if !waits.contains(&wait) {
+                if !waits.contains(&wait) {
                     waits.push(wait);
                 }
             }
         }
-        moves.dedup();
-        moves.truncate(MAX_WAYS);
-        (moves, waits)
+        waits
     }
 
     /// Waiting until `end`: time moves, and the facts that lapse by then lapse.
@@ -316,17 +395,6 @@ impl Planner<'_> {
         self.pack.costs.get(i).copied().unwrap_or(1)
     }
 
-    fn apply(&self, profile: &Profile, act: &Act) -> Profile {
-        let mut next = profile.clone();
-        for (fact, value) in &act.sets {
-            next.set(*fact, Some(value.clone()));
-        }
-        if let Some(t) = act.until {
-            next.as_of = t;
-        }
-        next
-    }
-
     fn scope<'a>(&'a self, profile: &'a Profile, outline: Option<&Outline>) -> Scope<'a, 'a> {
         Scope {
             profile,
@@ -339,11 +407,17 @@ impl Planner<'_> {
     }
 
     fn describe(&self, start: &Profile, best: Node, verdict: &Verdict) -> Plan {
+        let mut taken = Vec::with_capacity(best.steps());
+        let mut link = best.trail.as_deref();
+        while let Some(t) = link {
+            taken.push(t);
+            link = t.before.as_deref();
+        }
         let mut before = start.clone();
-        let mut steps = Vec::with_capacity(best.steps.len());
-        for (act, after, lifts) in &best.steps {
-            steps.push(self.step(&before, act, after, lifts));
-            before = self.apply(&before, act);
+        let mut steps = Vec::with_capacity(taken.len());
+        for t in taken.into_iter().rev() {
+            steps.push(self.step(&before, &t.act, &t.after, &t.lifts));
+            apply(&mut before, &t.act);
         }
         let fixed = best
             .fixed
@@ -557,7 +631,10 @@ impl Solver<'_, '_> {
         for (side, other, rel) in [(l, r, rel), (r, l, flip(rel))] {
             for m in self.isolate(side, other, rel) {
                 // Rounding to the fen can land a hair short: check, as the engine will.
-                let moved = m.iter().fold(self.profile.clone(), |p, act| self.planner.apply(&p, act));
+                let mut moved = self.profile.clone();
+                for act in &m {
+                    apply(&mut moved, act);
+                }
                 let check = Solver { profile: &moved, ..*self };
                 if check.is(e, want) {
                     out.push(m);
@@ -640,6 +717,16 @@ impl Solver<'_, '_> {
             }
             _ => None,
         }
+    }
+}
+
+/// Gives the profile the act's values (and, for a wait, its new `as_of`).
+fn apply(profile: &mut Profile, act: &Act) {
+    for (fact, value) in &act.sets {
+        profile.set(*fact, Some(value.clone()));
+    }
+    if let Some(t) = act.until {
+        profile.as_of = t;
     }
 }
 
