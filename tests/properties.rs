@@ -9,6 +9,9 @@
 //! - (d) verdicts: contract-shaped profiles with values spread across every rule's threshold →
 //!   determinism, amounts, ordering, `missing`, "a missing fact never counts as passing".
 //!
+//! Every verdict any of these produces is also checked with the trace, in both locales and with a
+//! recourse plan (`check_all_ways`).
+//!
 //! Each property runs its cases on a worker thread under a deadline ([`property`]), and each case
 //! under a time limit, so a hang fails the test in bounded time instead of stalling CI. Panics are
 //! caught by proptest and reported as failures with the shrunk input. `PROPTEST_CASES=N` runs more.
@@ -49,11 +52,12 @@ fn cases(default: u32) -> u32 {
 fn property<S, F>(name: &'static str, default_cases: u32, make: impl FnOnce() -> S + Send + 'static, test: F)
 where
     S: Strategy,
-    S::Value: Debug,
+    S::Value: Clone + Debug + Send + 'static,
     F: Fn(S::Value) -> Result<(), TestCaseError> + Send + 'static,
 {
     let cases = cases(default_cases);
-    let current: Arc<Mutex<String>> = Arc::default();
+    // The input being tried, kept (not formatted: that would cost every case) for a hang report.
+    let current: Arc<Mutex<Option<Box<dyn Debug + Send>>>> = Arc::default();
     let seen = Arc::clone(&current);
     let (tx, rx) = mpsc::channel();
     let worker = std::thread::Builder::new()
@@ -70,7 +74,7 @@ where
             let mut runner = TestRunner::new(config);
             let result = runner.run(&make(), |value| {
                 if let Ok(mut slot) = seen.lock() {
-                    *slot = format!("{value:#?}");
+                    *slot = Some(Box::new(value.clone()));
                 }
                 let start = Instant::now();
                 test(value)?;
@@ -93,7 +97,7 @@ where
         }
         Ok(Err(msg)) => panic!("property `{name}` failed: {msg}"),
         Err(_) => {
-            let input = current.lock().map(|s| s.clone()).unwrap_or_default();
+            let input = current.lock().map(|s| format!("{:#?}", s.as_ref())).unwrap_or_default();
             panic!("property `{name}` did not finish within {limit:?} (a hang?); the input running was:\n{input}");
         }
     }
@@ -128,7 +132,10 @@ fn effect_status(e: Effect) -> Option<Status> {
 
 fn is_fen_text(s: &str) -> bool {
     let Some((int, frac)) = s.split_once('.') else { return false };
-    !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.len() == 2 && frac.bytes().all(|b| b.is_ascii_digit())
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.len() == 2
+        && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Which invariants apply to a pack's verdicts.
@@ -218,7 +225,13 @@ fn verdict_invariants(pack: &Pack, v: &Verdict, strictness: Strictness) -> Resul
     let is_last = |id: &str| pack.rules.iter().any(|r| r.id == id && r.last);
     match v.status {
         Status::Eligible | Status::Limited => {
-            prop_assert_eq!(v.reasons.is_empty(), v.status == Status::Eligible, "{} with reasons {:?}", v.status.name(), v.reasons);
+            prop_assert_eq!(
+                v.reasons.is_empty(),
+                v.status == Status::Eligible,
+                "{} with reasons {:?}",
+                v.status.name(),
+                v.reasons
+            );
             prop_assert!(v.undetermined.iter().all(|u| is_last(&u.rule)), "{}: {:?}", v.status.name(), v.undetermined);
             if strictness == Strictness::Default {
                 prop_assert!(v.undetermined.is_empty() && v.missing.is_empty(), "{}: {v:#?}", v.status.name());
@@ -258,12 +271,43 @@ fn check_all_ways(pack: &Pack, profile: &drawcheck::Profile) -> Result<Verdict, 
     for locale in Locale::ALL {
         let v = drawcheck::check(pack, profile, Options { locale: Some(locale), ..Options::default() });
         prop_assert_eq!(v.locale, locale.tag());
-        prop_assert_eq!((v.status, v.available, v.effective_limit), (plain.status, plain.available, plain.effective_limit));
+        prop_assert_eq!(
+            (v.status, v.available, v.effective_limit),
+            (plain.status, plain.available, plain.effective_limit)
+        );
         prop_assert_eq!(&v.missing, &plain.missing);
         let ids = |v: &Verdict| v.reasons.iter().map(|r| r.rule.clone()).collect::<Vec<_>>();
         prop_assert_eq!(ids(&v), ids(&plain), "the locale changed the reasons");
         for r in &v.reasons {
             prop_assert!(!r.title.is_empty() && !r.detail.is_empty(), "reason `{}` has an empty text", r.rule);
+        }
+    }
+
+    // Recourse (a bounded search that re-decides changed profiles): deterministic, leaves the
+    // verdict as it was, and never plans the borrower into a worse place than doing nothing.
+    let planned = drawcheck::check(pack, profile, Options { recourse: true, ..Options::default() });
+    let planned_again = drawcheck::check(pack, profile, Options { recourse: true, ..Options::default() });
+    prop_assert_eq!(
+        serde_json::to_string(&planned).unwrap(),
+        serde_json::to_string(&planned_again).unwrap(),
+        "two recourse runs differ"
+    );
+    prop_assert_eq!(&Verdict { recourse: None, ..planned.clone() }, &plain, "asking for recourse changed the verdict");
+    match &planned.recourse {
+        None => prop_assert_eq!(plain.status, Status::Eligible, "no plan for a {} verdict", plain.status.name()),
+        Some(plan) => {
+            prop_assert!(plain.status != Status::Eligible, "a plan for an eligible verdict");
+            prop_assert!(
+                plan.reachable >= plain.status,
+                "the plan reaches {:?} from {:?}",
+                plan.reachable,
+                plain.status
+            );
+            prop_assert!(plan.available_after.0 >= 0 && plan.effective_limit_after.0 >= 0);
+            if plan.reachable.stops_drawing() {
+                prop_assert_eq!(plan.available_after.0, 0, "a plan reaching {:?} draws", plan.reachable);
+            }
+            prop_assert!(OffsetDateTime::parse(&plan.earliest, &Rfc3339).is_ok(), "earliest {:?}", plan.earliest);
         }
     }
     Ok(plain)
@@ -376,19 +420,16 @@ fn profile_from_arbitrary_json() {
 /// any type and size.
 fn wild_profile() -> impl Strategy<Value = Value> {
     let groups = group_names();
-    let fields: Vec<(String, String)> = fact_paths()
-        .iter()
-        .filter_map(|p| p.split_once('.').map(|(g, f)| (g.to_string(), f.to_string())))
-        .collect();
+    let fields: Vec<(String, String)> =
+        fact_paths().iter().filter_map(|p| p.split_once('.').map(|(g, f)| (g.to_string(), f.to_string()))).collect();
     let n = fields.len();
     (
-        prop_oneof![
-            Just(Value::String("2026-11-29T10:00:00+08:00".into())),
-            Just(Value::Null),
-            json_leaf(),
-        ],
+        prop_oneof![Just(Value::String("2026-11-29T10:00:00+08:00".into())), Just(Value::Null), json_leaf(),],
         proptest::option::of(json_leaf()),
-        proptest::collection::vec(proptest::option::weighted(0.8, prop_oneof![8 => json_leaf_or_long(), 1 => json_tree().boxed()]), n),
+        proptest::collection::vec(
+            proptest::option::weighted(0.8, prop_oneof![8 => json_leaf_or_long(), 1 => json_tree().boxed()]),
+            n,
+        ),
         proptest::collection::vec((select(groups), json_key(), json_leaf()), 0..3),
         proptest::collection::vec(any::<bool>(), n),
     )
@@ -485,7 +526,10 @@ fn compile_any(text: &str) -> Result<(), TestCaseError> {
             for d in &diags {
                 prop_assert!(!d.message.is_empty(), "a diagnostic without a message");
                 prop_assert!(d.line >= 1 && d.column >= 1, "a diagnostic without a position: {d:?}");
-                prop_assert!((d.line, d.column) <= (d.end_line, d.end_column), "a diagnostic ends before it starts: {d:?}");
+                prop_assert!(
+                    (d.line, d.column) <= (d.end_line, d.end_column),
+                    "a diagnostic ends before it starts: {d:?}"
+                );
                 prop_assert!(d.line <= text.lines().count() + 1, "a diagnostic past the end: {d:?}");
             }
         }
@@ -762,7 +806,9 @@ fn leaf(ty: Ty) -> BoxedStrategy<String> {
             (0u32..1_000_000_000, select(vec!["d", "h", "m", "s"])).prop_map(|(n, u)| format!("{n}{u}")),
         ]
         .boxed(),
-        Ty::Str => pick(&["account.region", "account.segment", "\"CN-HI\"", "\"C\"", "\"\"", "status", "account.status"]),
+        Ty::Str => {
+            pick(&["account.region", "account.segment", "\"CN-HI\"", "\"C\"", "\"\"", "status", "account.status"])
+        }
         Ty::Ver => pick(&[
             "account.app_version",
             "params.min_app_version",
@@ -882,7 +928,8 @@ fn pack_with(rules: &[GenRule]) -> String {
     let head = &drawcheck::DEFAULT_PACK[..start];
     let mut text = head.to_string();
     for (i, r) in rules.iter().enumerate() {
-        let amount = if matches!(r.effect, "limit" | "cap") { format!("amount = '''{}'''\n", r.amount) } else { String::new() };
+        let amount =
+            if matches!(r.effect, "limit" | "cap") { format!("amount = '''{}'''\n", r.amount) } else { String::new() };
         text.push_str(&format!(
             "[[rules]]\nid = \"gen_{i}\"\nwhen = '''{when}'''\neffect = \"{effect}\"\nscope = \"individual\"\n{amount}\
              until = '''{until}'''\ntitle.en = 't {{{shown}}}'\ntitle.zh-CN = \"t\"\ndetail.en = \"d {{until}}\"\n\
@@ -974,9 +1021,54 @@ fn parse_any(src: &str) -> Result<(), TestCaseError> {
 }
 
 const TOKENS: [&str; 48] = [
-    "a", "credit.overdue_days", "params.x", "as_of", "available", "status", "never", "true", "false", "in", "has",
-    "date", "min", "window_end", "(", ")", "[", "]", ",", ".", "!", "-", "+", "*", "/", "&&", "||", "==", "!=", "<",
-    "<=", ">", ">=", "=", "&", "|", "0", "18", "0.5", "30d", "24h", "1.5h", "\"x\"", "'y'", "\"", "\\", "é", " ",
+    "a",
+    "credit.overdue_days",
+    "params.x",
+    "as_of",
+    "available",
+    "status",
+    "never",
+    "true",
+    "false",
+    "in",
+    "has",
+    "date",
+    "min",
+    "window_end",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    ".",
+    "!",
+    "-",
+    "+",
+    "*",
+    "/",
+    "&&",
+    "||",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "=",
+    "&",
+    "|",
+    "0",
+    "18",
+    "0.5",
+    "30d",
+    "24h",
+    "1.5h",
+    "\"x\"",
+    "'y'",
+    "\"",
+    "\\",
+    "é",
+    " ",
 ];
 
 #[test]
@@ -1016,15 +1108,20 @@ fn edge_dec() -> impl Strategy<Value = Dec> {
 
 #[test]
 fn exact_arithmetic_never_panics() {
-    property("exact_arithmetic_never_panics", 1024, || (edge_dec(), edge_dec()), |(a, b)| {
-        let _ = (a.checked_add(b), a.checked_sub(b), a.checked_mul(b), a.checked_div(b), a.checked_neg());
-        let _ = (a.cmp_exact(b), a.floor_to(2), a.ceil_to(2), a.to_fen_floor(), a.to_string());
-        if let Ok(q) = a.checked_div(b) {
-            prop_assert!(q.scale() <= 36 || q.is_zero(), "a quotient at scale {}", q.scale());
-        }
-        let _ = drawcheck::i18n::money(a);
-        Ok(())
-    });
+    property(
+        "exact_arithmetic_never_panics",
+        1024,
+        || (edge_dec(), edge_dec()),
+        |(a, b)| {
+            let _ = (a.checked_add(b), a.checked_sub(b), a.checked_mul(b), a.checked_div(b), a.checked_neg());
+            let _ = (a.cmp_exact(b), a.floor_to(2), a.ceil_to(2), a.to_fen_floor(), a.to_string());
+            if let Ok(q) = a.checked_div(b) {
+                prop_assert!(q.scale() <= 36 || q.is_zero(), "a quotient at scale {}", q.scale());
+            }
+            let _ = drawcheck::i18n::money(a);
+            Ok(())
+        },
+    );
 }
 
 /// Regression: `x / -1` where x's mantissa is i128::MIN overflowed the division and panicked
@@ -1068,6 +1165,88 @@ fn an_enormous_negative_amount_in_a_text_is_shown_not_panicked() {
     let profile = drawcheck::read_profile(&pack, include_str!("profiles/contract-example.json")).unwrap();
     let v = drawcheck::check(&pack, &profile, Options { locale: Some(Locale::En), trace: true, ..Options::default() });
     assert!(v.reasons[0].title.starts_with("t -¥"), "{}", v.reasons[0].title);
+}
+
+/// Regression (found by `packs_with_generated_expressions`): a limit rule whose amount divides by
+/// `behavior.login_failures_24h`; waiting lets that count lapse to 0, the rule becomes undetermined
+/// (division by zero) and so "stops firing", and the planner offered that wait as the plan, from
+/// `limited` to `incomplete`. A plan never leaves the borrower worse off than doing nothing.
+#[test]
+fn a_plan_never_leaves_the_borrower_worse_off() {
+    let text = pack_with(&[GenRule {
+        effect: "limit",
+        when: "has(account.credit_limit)".into(),
+        amount: "(account.credit_limit / behavior.login_failures_24h)".into(),
+        until: "date(datetime(\"9999-12-31T23:59:59+14:00\"))".into(),
+        shown: "true".into(),
+        step_amount: "account.credit_limit".into(),
+        step_until: "account.id_expiry".into(),
+    }]);
+    let pack = drawcheck::compile_pack(&text).unwrap_or_else(|d| panic!("{d:#?}"));
+    let spec = Spec {
+        as_of: (1794672000, 480),
+        locale: Slot::Absent,
+        status: Slot::Absent,
+        credit_limit: Slot::Given(Money { fen: 0, style: 0 }),
+        used: Slot::Given(Rel::Of { num: 0, den: 1, delta: 0 }),
+        kyc_verified: Slot::Absent,
+        id_expiry: Slot::Absent,
+        age: Slot::Absent,
+        region: Slot::Absent,
+        app_version: Slot::Absent,
+        segment: Slot::Absent,
+        overdue_days: Slot::Absent,
+        overdue_amount: Slot::Absent,
+        overdue_episodes_12m: Slot::Absent,
+        last_overdue_cleared_at: Slot::Given(Day::Rel(-7)),
+        court_enforcement_listed: Slot::Given(false),
+        bureau_blacklisted: Slot::Given(false),
+        multi_lender_count_3m: Slot::Given(6),
+        login_failures_24h: Slot::Given(12696),
+        last_login_failure_at: Slot::Given(152140),
+        new_device_unverified: Slot::Given(false),
+        requests_last_hour: Slot::Absent,
+        monthly_income: Slot::Given(Money { fen: 75161194783697, style: 1 }),
+        income_verified: Slot::Given(true),
+        monthly_debt_payments: Slot::Null,
+        amount: Slot::Given(Money { fen: 500001, style: 1 }),
+    };
+    let profile = drawcheck::read_profile(&pack, &spec.json().to_string()).unwrap();
+    let v = drawcheck::check(&pack, &profile, Options { recourse: true, ..Options::default() });
+    assert_eq!(v.status, Status::Limited);
+    let plan = v.recourse.unwrap();
+    assert_eq!(plan.reachable, Status::Limited, "{plan:#?}");
+    assert!(plan.steps.is_empty(), "{plan:#?}");
+}
+
+/// Regression (found by `packs_with_generated_expressions`): a freeze rule whose `let` read
+/// `available` was evaluated last, after the status was settled, so it was listed as the strongest
+/// reason of a `limited` verdict with money available. Only a cap rule may read the verdict.
+#[test]
+fn only_a_cap_rule_may_read_the_verdict() {
+    for effect in ["freeze", "block", "pause", "limit"] {
+        let text = pack_with(&[GenRule {
+            effect,
+            when: "account.kyc_verified".into(),
+            amount: "account.credit_limit".into(),
+            until: "date(as_of)".into(),
+            shown: "--available".into(),
+            step_amount: "account.used".into(),
+            step_until: "date(as_of)".into(),
+        }]);
+        let diags = drawcheck::compile_pack(&text).err().unwrap_or_else(|| panic!("a {effect} rule read `available`"));
+        assert!(diags.iter().any(|d| d.message.contains("cannot read `available` or `status`")), "{diags:#?}");
+    }
+    let cap = pack_with(&[GenRule {
+        effect: "cap",
+        when: "account.kyc_verified".into(),
+        amount: "available".into(),
+        until: "date(as_of)".into(),
+        shown: "--available".into(),
+        step_amount: "account.used".into(),
+        step_until: "date(as_of)".into(),
+    }]);
+    drawcheck::compile_pack(&cap).unwrap_or_else(|d| panic!("{d:#?}"));
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -1126,7 +1305,11 @@ fn money_near(points: &'static [i64]) -> impl Strategy<Value = Money> {
 #[derive(Clone, Copy, Debug)]
 enum Rel {
     /// `base × num / den + delta` fen.
-    Of { num: i64, den: i64, delta: i64 },
+    Of {
+        num: i64,
+        den: i64,
+        delta: i64,
+    },
     Abs(Money),
 }
 
@@ -1144,7 +1327,8 @@ impl Rel {
             Rel::Abs(m) => m,
             Rel::Of { num, den, delta } => {
                 let b = base.map_or(0, |m| m.fen);
-                let fen = (i128::from(b) * i128::from(num) / i128::from(den) + i128::from(delta)).clamp(0, MAX_FEN.into());
+                let fen =
+                    (i128::from(b) * i128::from(num) / i128::from(den) + i128::from(delta)).clamp(0, MAX_FEN.into());
                 Money { fen: fen as i64, style: base.map_or(0, |m| m.style) }
             }
         }
@@ -1240,7 +1424,16 @@ fn valid_profile() -> impl Strategy<Value = Spec> {
             "[A-Z]{2}-[A-Z]{2}",
             "\\PC{0,32}",
         ]),
-        slot(select(vec!["8.0.0", "7.99.99", "8", "8.0", "10.0.0", "8.0.0.1", "0", "999999999.999999999.999999999.999999999"])),
+        slot(select(vec![
+            "8.0.0",
+            "7.99.99",
+            "8",
+            "8.0",
+            "10.0.0",
+            "8.0.0.1",
+            "0",
+            "999999999.999999999.999999999.999999999",
+        ])),
         slot(select(vec!["A", "C", "D", "", "c"])),
     );
     let credit = (
@@ -1372,7 +1565,11 @@ impl Spec {
         put("capacity", "monthly_income", map(&self.monthly_income, Money::json));
         put("capacity", "income_verified", map(&self.income_verified, Value::Bool));
         let debt = given(&self.monthly_debt_payments).map(|r| r.resolve(given(&self.monthly_income)));
-        put("capacity", "monthly_debt_payments", map(&self.monthly_debt_payments, |_| debt.map_or(Value::Null, Money::json)));
+        put(
+            "capacity",
+            "monthly_debt_payments",
+            map(&self.monthly_debt_payments, |_| debt.map_or(Value::Null, Money::json)),
+        );
         put("request", "amount", map(&self.amount, Money::json));
         match self.locale {
             Slot::Absent => {}
@@ -1461,7 +1658,11 @@ fn a_missing_fact_never_counts_as_passing() {
                 v.available.plain()
             );
             // null is the same as absent, except where null means "never".
-            let never = pack.schema.lookup(&format!("{group}.{field}")).and_then(|id| pack.schema.fact(id)).is_some_and(|f| f.null_is_never);
+            let never = pack
+                .schema
+                .lookup(&format!("{group}.{field}"))
+                .and_then(|id| pack.schema.fact(id))
+                .is_some_and(|f| f.null_is_never);
             if !never {
                 let mut nulled = json.clone();
                 nulled[group.as_str()][field.as_str()] = Value::Null;
