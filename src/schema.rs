@@ -142,6 +142,35 @@ pub struct Schema {
     enums: Vec<Vec<String>>,
 }
 
+/// The facts of the public contract (CONTRACT.md), in the order it lists them: the page's form
+/// follows it, and the population generator gives exactly these.
+pub const CONTRACT_PATHS: [&str; 24] = [
+    "account.status",
+    "account.credit_limit",
+    "account.used",
+    "account.kyc_verified",
+    "account.id_expiry",
+    "account.age",
+    "account.region",
+    "account.app_version",
+    "account.segment",
+    "credit.overdue_days",
+    "credit.overdue_amount",
+    "credit.overdue_episodes_12m",
+    "credit.last_overdue_cleared_at",
+    "credit.court_enforcement_listed",
+    "credit.bureau_blacklisted",
+    "credit.multi_lender_count_3m",
+    "behavior.login_failures_24h",
+    "behavior.last_login_failure_at",
+    "behavior.new_device_unverified",
+    "behavior.requests_last_hour",
+    "capacity.monthly_income",
+    "capacity.income_verified",
+    "capacity.monthly_debt_payments",
+    "request.amount",
+];
+
 /// The enum of verdict statuses, which rules evaluated last can compare with.
 pub const STATUS_ENUM: EnumId = 0;
 /// The statuses, as the contract names them.

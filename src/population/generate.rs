@@ -362,33 +362,9 @@ impl Generator {
     }
 }
 
-/// The facts a [`Borrower`] gives, as the contract names them.
-pub const FACT_PATHS: [&str; 24] = [
-    "account.status",
-    "account.credit_limit",
-    "account.used",
-    "account.kyc_verified",
-    "account.id_expiry",
-    "account.age",
-    "account.region",
-    "account.app_version",
-    "account.segment",
-    "credit.overdue_days",
-    "credit.overdue_amount",
-    "credit.overdue_episodes_12m",
-    "credit.last_overdue_cleared_at",
-    "credit.court_enforcement_listed",
-    "credit.bureau_blacklisted",
-    "credit.multi_lender_count_3m",
-    "behavior.login_failures_24h",
-    "behavior.last_login_failure_at",
-    "behavior.new_device_unverified",
-    "behavior.requests_last_hour",
-    "capacity.monthly_income",
-    "capacity.income_verified",
-    "capacity.monthly_debt_payments",
-    "request.amount",
-];
+/// The facts a [`Borrower`] gives: the contract's.
+pub use crate::schema::CONTRACT_PATHS as FACT_PATHS;
+
 
 /// The type each of [`FACT_PATHS`] has in the default pack (text is `string` or `enum`).
 #[derive(Clone, Copy, PartialEq, Eq)]

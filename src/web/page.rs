@@ -10,7 +10,7 @@ mod dom;
 mod strings;
 
 use self::dom::{attr, clear, el};
-use self::strings::{Ui, ACCOUNT_STATUS, CONTRACT_ORDER, GROUPS, PERSONAS};
+use self::strings::{Ui, ACCOUNT_STATUS, GROUPS, PERSONAS};
 use crate::calendar::{date_in, format_rfc3339, in_zone, parse_datetime};
 use crate::i18n::{self, Locale};
 use crate::money::Fen;
@@ -148,7 +148,7 @@ fn layout(schema: &Schema) -> Vec<(String, Vec<FactId>)> {
         .into_iter()
         .filter_map(|g| {
             let fields = schema.group(g)?;
-            let mut ids: Vec<FactId> = CONTRACT_ORDER.iter().filter_map(|p| schema.lookup(p)).collect();
+            let mut ids: Vec<FactId> = crate::schema::CONTRACT_PATHS.iter().filter_map(|p| schema.lookup(p)).collect();
             ids.retain(|id| fields.iter().any(|(_, f)| f == id));
             ids.extend(fields.iter().map(|(_, id)| *id).filter(|id| !ids.contains(id)).collect::<Vec<_>>());
             Some((g.to_string(), ids))

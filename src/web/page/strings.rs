@@ -267,32 +267,3 @@ pub const PERSONAS: [(&str, &str); 10] = [
     ("several_reasons", include_str!("../../../tests/personas/several_reasons.json")),
     ("missing_capacity", include_str!("../../../tests/personas/missing_capacity.json")),
 ];
-
-/// The order of facts within their group, as the contract lists them (a compiled pack's schema
-/// lists them by name); facts a pack adds come after.
-pub const CONTRACT_ORDER: [&str; 24] = [
-    "account.status",
-    "account.credit_limit",
-    "account.used",
-    "account.kyc_verified",
-    "account.id_expiry",
-    "account.age",
-    "account.region",
-    "account.app_version",
-    "account.segment",
-    "credit.overdue_days",
-    "credit.overdue_amount",
-    "credit.overdue_episodes_12m",
-    "credit.last_overdue_cleared_at",
-    "credit.court_enforcement_listed",
-    "credit.bureau_blacklisted",
-    "credit.multi_lender_count_3m",
-    "behavior.login_failures_24h",
-    "behavior.last_login_failure_at",
-    "behavior.new_device_unverified",
-    "behavior.requests_last_hour",
-    "capacity.monthly_income",
-    "capacity.income_verified",
-    "capacity.monthly_debt_payments",
-    "request.amount",
-];
