@@ -223,21 +223,10 @@ struct Planner<'p> {
     pack: &'p Pack,
 }
 
-/// Lower is better: eligible, limited, then the statuses that stop drawing.
-fn rank(s: Status) -> u8 {
-    match s {
-        Status::Eligible => 0,
-        Status::Limited => 1,
-        Status::Incomplete => 2,
-        Status::Paused => 3,
-        Status::Blocked => 4,
-        Status::Frozen => 5,
-    }
-}
-
-/// Whether `child` has a worse status than `node`.
+/// Whether `child` has a worse status than `node`. (`Status` is ordered strongest first: frozen,
+/// blocked, paused, incomplete, limited, eligible; a smaller status is a worse one.)
 fn worse(child: &Node, node: &Node) -> bool {
-    rank(child.outline.status) > rank(node.outline.status)
+    child.outline.status < node.outline.status
 }
 
 /// Better status, then more to draw, then cheaper, then sooner; then fewer reasons left open
@@ -245,7 +234,8 @@ fn worse(child: &Node, node: &Node) -> bool {
 fn better(a: &Node, b: &Node) -> bool {
     let open = |n: &Node| n.outline.fired.iter().filter(|i| !n.fixed.contains(*i)).count();
     let key = |n: &Node| {
-        (rank(n.outline.status), core::cmp::Reverse(n.outline.available), n.cost, n.profile.as_of, open(n), n.steps())
+        let (status, available) = (core::cmp::Reverse(n.outline.status), core::cmp::Reverse(n.outline.available));
+        (status, available, n.cost, n.profile.as_of, open(n), n.steps())
     };
     key(a) < key(b)
 }
@@ -379,7 +369,9 @@ impl Planner<'_> {
             let at = eval(&reset.at.expr, &scope, &mut Vec::new(), &mut NoTrace);
             let lapsed = matches!(at, Ok(Value::DateTime(t)) if t <= end);
             if lapsed {
-                if let Some(v) = eval(&reset.to.expr, &scope, &mut Vec::new(), &mut NoTrace).ok().and_then(|v| v.to_scalar()) {
+                if let Some(v) =
+                    eval(&reset.to.expr, &scope, &mut Vec::new(), &mut NoTrace).ok().and_then(|v| v.to_scalar())
+                {
                     sets.push((reset.fact, v));
                 }
             }
@@ -451,7 +443,9 @@ impl Planner<'_> {
             (Some(Scalar::Money(a)), Scalar::Money(b)) => a.checked_sub(*b).ok().map(|d| Fen::floor(abs(d))),
             _ => None,
         });
-        let plain = |v: Option<&Scalar>| v.map(|s| s.as_value().to_string().trim_matches('"').trim_start_matches('¥').to_string());
+        let plain = |v: Option<&Scalar>| {
+            v.map(|s| s.as_value().to_string().trim_matches('"').trim_start_matches('¥').to_string())
+        };
         // A repayment is named by the amount it repays, whichever fact the rule tested.
         let money_fact = act.sets.iter().find_map(|(id, v)| match (before.get(*id), v) {
             (Some(Scalar::Money(_)), Scalar::Money(_)) => self.pack.schema.fact(*id),
@@ -459,9 +453,9 @@ impl Planner<'_> {
         });
         let named = if act.action == Action::Repay { money_fact.or(fact) } else { fact };
         let text = |locale: Locale| {
-            let label = named.and_then(|f| f.labels.get(locale_index(locale)).cloned().flatten()).unwrap_or_else(|| {
-                named.map(|f| f.path.clone()).unwrap_or_default()
-            });
+            let label = named
+                .and_then(|f| f.labels.get(locale_index(locale)).cloned().flatten())
+                .unwrap_or_else(|| named.map(|f| f.path.clone()).unwrap_or_default());
             let shown = |v: Option<&Scalar>| v.map(|s| i18n::value(&s.as_value(), zone, locale)).unwrap_or_default();
             let amount_text = amount.map(|a| i18n::money(a.to_dec())).unwrap_or_default();
             let until = act.until.map(|t| i18n::datetime(t, zone, locale)).unwrap_or_default();
@@ -477,7 +471,9 @@ impl Planner<'_> {
             changes: act
                 .sets
                 .iter()
-                .filter_map(|(id, v)| self.pack.schema.fact(*id).map(|f| Change { fact: f.path.clone(), to: JsonValue::of(v) }))
+                .filter_map(|(id, v)| {
+                    self.pack.schema.fact(*id).map(|f| Change { fact: f.path.clone(), to: JsonValue::of(v) })
+                })
                 .collect(),
             lifts: lifts.iter().filter_map(|i| self.pack.rules.get(i)).map(|r| r.id.clone()).collect(),
             text: Bilingual { zh_cn: text(Locale::ZhCn), en: text(Locale::En) },
@@ -509,7 +505,15 @@ fn lifted(before: &RuleSet, after: &RuleSet) -> RuleSet {
 }
 
 /// A step's words, from its kind, the fact's label and its figures.
-fn step_text(action: Action, kind: Option<&FactKind>, label: &str, to: &str, amount: &str, until: &str, l: Locale) -> String {
+fn step_text(
+    action: Action,
+    kind: Option<&FactKind>,
+    label: &str,
+    to: &str,
+    amount: &str,
+    until: &str,
+    l: Locale,
+) -> String {
     let zh = l == Locale::ZhCn;
     match (action, kind) {
         (Action::Wait, _) if zh => format!("等到{until}"),
@@ -521,7 +525,9 @@ fn step_text(action: Action, kind: Option<&FactKind>, label: &str, to: &str, amo
         (Action::UploadDocument, Some(FactKind::Money)) if zh => format!("上传证明材料，核实{label}为{to}或以上"),
         (Action::UploadDocument, Some(FactKind::Money)) => format!("{label}: upload proof of {to} or more"),
         (Action::UploadDocument, Some(FactKind::Date)) if zh => format!("上传新的证件（{label}：{to}或之后）"),
-        (Action::UploadDocument, Some(FactKind::Date)) => format!("Upload your renewed document ({label}: {to} or later)"),
+        (Action::UploadDocument, Some(FactKind::Date)) => {
+            format!("Upload your renewed document ({label}: {to} or later)")
+        }
         (Action::UploadDocument, _) if zh => format!("上传证明材料（{label}）"),
         (Action::UploadDocument, _) => format!("Upload the document for: {label}"),
         (Action::VerifyIdentity, _) if zh => "完成身份验证（人脸识别）".to_string(),
@@ -735,7 +741,8 @@ fn contains(e: &Expr, fact: FactId) -> bool {
 }
 
 fn count(e: &Expr, fact: FactId) -> usize {
-    usize::from(matches!(e.kind, Kind::Fact(id) if id == fact)) + e.children().iter().map(|c| count(c, fact)).sum::<usize>()
+    usize::from(matches!(e.kind, Kind::Fact(id) if id == fact))
+        + e.children().iter().map(|c| count(c, fact)).sum::<usize>()
 }
 
 fn levers_in(e: &Expr, s: &Solver<'_, '_>, out: &mut Vec<FactId>) {

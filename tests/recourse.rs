@@ -106,16 +106,10 @@ fn instant(s: &str) -> OffsetDateTime {
     OffsetDateTime::parse(s, &Rfc3339).unwrap_or_else(|e| panic!("{s}: {e}"))
 }
 
-/// Lower is better (the planner's order): eligible, limited, incomplete, paused, blocked, frozen.
-fn rank(s: Status) -> u8 {
-    match s {
-        Status::Eligible => 0,
-        Status::Limited => 1,
-        Status::Incomplete => 2,
-        Status::Paused => 3,
-        Status::Blocked => 4,
-        Status::Frozen => 5,
-    }
+/// Lower is better (the planner's order): eligible, limited, incomplete, paused, blocked, frozen —
+/// the reverse of `Status`'s own order, which is strongest first.
+fn rank(s: Status) -> core::cmp::Reverse<Status> {
+    core::cmp::Reverse(s)
 }
 
 fn ids(v: &Verdict) -> Vec<String> {
