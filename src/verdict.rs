@@ -721,12 +721,33 @@ fn trace_of(rule: &Rule, out: &Outcome<'_>, tracer: &TextTrace) -> RuleTrace {
 fn walk(e: &Expr, src: &str, tracer: &TextTrace, depth: usize, out: &mut Vec<TraceNode>) {
     let Some(value) = tracer.get(e.id) else { return };
     // A literal's value is its text: showing `0 = 0` only adds noise.
-    if e.children().is_empty() && !matches!(e.kind, Kind::Fact(_) | Kind::Param(_) | Kind::AsOf | Kind::Local(_) | Kind::Verdict(_)) {
+    if e.children().is_empty()
+        && !matches!(e.kind, Kind::Fact(_) | Kind::Param(_) | Kind::AsOf | Kind::Local(_) | Kind::Verdict(_))
+    {
         return;
     }
     let text = src.get(e.span.start as usize..e.span.end as usize).unwrap_or("").to_string();
     out.push(TraceNode { depth, text, value: value.to_string() });
     for child in e.children() {
         walk(child, src, tracer, depth + 1, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Status;
+    use crate::schema::STATUS_NAMES;
+
+    /// The checker validates `status == "…"` against `STATUS_NAMES`; evaluation produces
+    /// `Status::name()`. The two lists must name the same six statuses.
+    #[test]
+    fn status_names_agree_with_the_schema() {
+        let all =
+            [Status::Eligible, Status::Limited, Status::Paused, Status::Blocked, Status::Frozen, Status::Incomplete];
+        let mut names: Vec<&str> = all.iter().map(|s| s.name()).collect();
+        let mut schema: Vec<&str> = STATUS_NAMES.to_vec();
+        names.sort_unstable();
+        schema.sort_unstable();
+        assert_eq!(names, schema);
     }
 }
