@@ -1,0 +1,2 @@
+//! The side-by-side verdicts. (Skeleton: helper A fills it in.)
+pub const NAME: &str = "compare";
