@@ -138,3 +138,20 @@ fn plan(bencher: Bencher, which: &str) {
     assert!(!plan.steps.is_empty(), "{which}: {plan:#?}");
     bencher.bench(|| drawcheck::recourse::plan(pack, black_box(&profile), black_box(&verdict)));
 }
+
+/// What the page and the CLI do: the verdict with its plan (`check` with `recourse`), which plans
+/// from the verdict's own decisions instead of deciding the profile again.
+#[divan::bench(args = PLAN_PERSONAS)]
+fn check_and_plan(bencher: Bencher, which: &str) {
+    let json = match which {
+        "several_reasons" => include_str!("../tests/personas/several_reasons.json"),
+        "severe_overdue" => include_str!("../tests/personas/severe_overdue.json"),
+        "overdue" => include_str!("../tests/personas/overdue.json"),
+        other => panic!("no persona {other}"),
+    };
+    let pack = pack();
+    let profile = drawcheck::read_profile(pack, json).unwrap();
+    let opts = Options { recourse: true, ..Options::default() };
+    assert!(drawcheck::check(pack, &profile, opts).recourse.is_some());
+    bencher.bench(|| drawcheck::check(pack, black_box(&profile), opts));
+}

@@ -49,9 +49,9 @@ pub fn read_profile(pack: &Pack, json: &str) -> Result<Profile, ProfileError> {
 
 /// Evaluates a profile against a pack; with `opts.recourse`, also plans the path back to drawing.
 pub fn check(pack: &Pack, profile: &Profile, opts: Options) -> Verdict {
-    let mut verdict = verdict::evaluate(pack, profile, opts);
     if opts.recourse {
-        verdict.recourse = recourse::plan(pack, profile, &verdict);
+        // The plan starts from the verdict's own decisions: the profile is decided once.
+        return recourse::check(pack, profile, opts).0;
     }
-    verdict
+    verdict::evaluate(pack, profile, opts)
 }

@@ -8,8 +8,10 @@
 //! finds the cheapest sequence that makes the profile eligible or, where that cannot be reached,
 //! the best status and amount that can be, at the lowest cost, and names the rules nothing the
 //! borrower does will change.
-//! Every state in the search is decided by the engine itself (`verdict::outline`), so each step's
-//! promised status and amount is what the engine says of the changed profile at the plan's date.
+//! Every state in the search is decided by the engine itself (`verdict::outline`, or
+//! `verdict::outline_again`, which evaluates again only the rules that read a fact the step
+//! changed and keeps the others' decisions), so each step's promised status and amount is what
+//! the engine says of the changed profile at the plan's date.
 //! No rule has code of its own here: a rule added in a pack gets recourse as it is.
 
 use crate::calendar::{format_rfc3339, in_zone};
@@ -22,8 +24,11 @@ use crate::pack::{Direction, Lever, Pack};
 use crate::profile::Profile;
 use crate::schema::{Action, FactId, FactKind};
 use crate::value::{Scalar, Value};
-use crate::verdict::{outline, Outline, RuleSet, Scratch, Status, StepOut, Verdict};
+use crate::verdict::{
+    evaluate_keeping, outline, outline_again, Options, Outline, RuleSet, Scratch, Status, StepOut, Verdict,
+};
 use serde::Serialize;
+use std::cell::RefCell;
 use std::rc::Rc;
 use time::OffsetDateTime;
 
@@ -158,8 +163,11 @@ type Move = Vec<Act>;
 
 #[derive(Clone)]
 struct Node {
-    /// Shared with every other state of the same profile (see [`Known`]).
-    profile: Rc<Profile>,
+    /// The profile, as its index in [`Known`] (equal profiles have one index).
+    state: usize,
+    /// The profile's `as_of`, and as nanoseconds since 1970 (to order states cheaply).
+    as_of: OffsetDateTime,
+    instant: i128,
     outline: Outline,
     cost: u32,
     /// The steps taken, last first, shared with the states they led through.
@@ -182,45 +190,296 @@ impl Node {
     }
 }
 
-/// Every profile the search has decided, once each, with the engine's outline of it. A profile
-/// reached again by another path (steps in another order) is not decided again, and every state
-/// of it shares one `Rc`, so telling two states' profiles apart is a pointer comparison.
-#[derive(Default)]
-struct Known {
-    decided: Vec<(Rc<Profile>, Outline)>,
+/// A profile the search reached: the start profile with some facts changed, at some instant,
+/// and the engine's decisions on it.
+struct State {
+    as_of: OffsetDateTime,
+    /// `as_of` as nanoseconds since 1970 (states are told apart by it: comparing instants of
+    /// any offset converts them first).
+    instant: i128,
+    /// The facts whose value differs from the start's, by fact id (so that two paths to the same
+    /// profile give the same list).
+    changed: Vec<(FactId, Scalar)>,
+    outline: Outline,
+    /// Every rule's decision, for deciding the next states from this one.
+    decisions: Scratch,
 }
 
-impl Known {
-    fn decide(&mut self, pack: &Pack, profile: Profile, scratch: &mut Scratch) -> (Rc<Profile>, Outline) {
-        if let Some((p, o)) = self.decided.iter().find(|(p, _)| **p == profile) {
-            return (Rc::clone(p), *o);
+/// Which rules read what: a step re-decides only the rules that read a fact it changes (or
+/// `as_of`, when it waits). The others keep their decisions, so a state costs a rule or three
+/// of evaluation instead of the whole pack.
+struct Readers {
+    by_fact: Vec<RuleSet>,
+    as_of: RuleSet,
+    /// Rules whose reads are not known from their tree alone (a rule-local value): always re-decided.
+    always: RuleSet,
+}
+
+impl Readers {
+    fn of(pack: &Pack) -> Readers {
+        let mut r = Readers {
+            by_fact: vec![RuleSet::default(); pack.schema.facts().len()],
+            as_of: RuleSet::default(),
+            always: RuleSet::default(),
+        };
+        for (i, rule) in pack.rules.iter().enumerate() {
+            for c in core::iter::once(&rule.when).chain(rule.amount.as_ref()) {
+                visit(&c.expr, &mut |e| match e.kind {
+                    Kind::Fact(id) => {
+                        if let Some(set) = r.by_fact.get_mut(usize::from(id)) {
+                            set.insert(i);
+                        }
+                    }
+                    Kind::AsOf => r.as_of.insert(i),
+                    Kind::Local(_) | Kind::Verdict(_) => r.always.insert(i),
+                    _ => {}
+                });
+            }
         }
-        let o = outline(pack, &profile, scratch);
-        let p = Rc::new(profile);
-        self.decided.push((Rc::clone(&p), o));
-        (p, o)
+        r
+    }
+
+    /// The rules whose decision may change when the facts `moved` change (and `as_of`, if
+    /// `time_moved`).
+    fn stale(&self, moved: impl Iterator<Item = FactId>, time_moved: bool) -> RuleSet {
+        let mut out = self.always;
+        let sets = moved.filter_map(|f| self.by_fact.get(usize::from(f)));
+        for set in sets.chain(time_moved.then_some(&self.as_of)) {
+            for i in set.iter() {
+                out.insert(i);
+            }
+        }
+        out
+    }
+}
+
+/// Every profile the search has decided, once each, with the engine's decisions on it. A
+/// profile reached again by another path (steps in another order) is not decided again. A
+/// state is kept as its changes from the start, and one working copy of the profile is moved
+/// between states by rewriting only those facts.
+struct Known<'a> {
+    pack: &'a Pack,
+    start: &'a Profile,
+    states: Vec<State>,
+    readers: Readers,
+    /// The profile of `states[at]`.
+    work: Profile,
+    at: usize,
+    /// The profile of `states[trial_at]`, which the solver changes to check a move (and back).
+    trial: RefCell<Profile>,
+    trial_at: usize,
+    /// Profiles decided in full (every rule evaluated); the others only re-decide what changed.
+    full: usize,
+    /// Buffers [`Known::after`] works in.
+    changed: Vec<(FactId, Scalar)>,
+    undo: Vec<(FactId, Option<Scalar>)>,
+}
+
+impl<'a> Known<'a> {
+    /// The start profile, with its outline and the decisions behind it.
+    fn new(pack: &'a Pack, start: &'a Profile, outline: Outline, decisions: Scratch) -> Known<'a> {
+        let first = State {
+            as_of: start.as_of,
+            instant: start.as_of.unix_timestamp_nanos(),
+            changed: Vec::new(),
+            outline,
+            decisions,
+        };
+        Known {
+            pack,
+            start,
+            states: {
+                // Most plans decide a few dozen profiles: growing the list would copy them.
+                let mut states = Vec::with_capacity(32);
+                states.push(first);
+                states
+            },
+            readers: Readers::of(pack),
+            work: start.clone(),
+            at: 0,
+            trial: RefCell::new(start.clone()),
+            trial_at: 0,
+            full: 0,
+            changed: Vec::new(),
+            undo: Vec::new(),
+        }
     }
 
     fn len(&self) -> usize {
-        self.decided.len()
+        self.states.len()
+    }
+
+    fn get(&self, id: usize) -> Option<&State> {
+        self.states.get(id)
+    }
+
+    /// Makes `work` the profile of state `to`.
+    fn go(&mut self, to: usize) {
+        if to == self.at {
+            return;
+        }
+        if let (Some(from), Some(target)) = (self.states.get(self.at), self.states.get(to)) {
+            shift(&mut self.work, self.start, from, target);
+            self.at = to;
+        }
+    }
+
+    /// Makes `trial` the profile of state `at` too.
+    fn sync_trial(&mut self) {
+        if self.trial_at == self.at {
+            return;
+        }
+        if let (Some(from), Some(target)) = (self.states.get(self.trial_at), self.states.get(self.at)) {
+            shift(self.trial.get_mut(), self.start, from, target);
+            self.trial_at = self.at;
+        }
+    }
+
+    /// The state after `act` from state `from`, decided if it is new.
+    fn after(&mut self, from: usize, act: &Act) -> usize {
+        let Some(parent) = self.states.get(from) else { return from };
+        let as_of = act.until.unwrap_or(parent.as_of);
+        let instant = as_of.unix_timestamp_nanos();
+        let changed = &mut self.changed;
+        changed.clone_from(&parent.changed);
+        for (f, v) in &act.sets {
+            let as_started = self.start.get(*f) == Some(v);
+            match (changed.binary_search_by_key(f, |c| c.0), as_started) {
+                (Ok(i), true) => {
+                    changed.remove(i);
+                }
+                (Ok(i), false) => {
+                    if let Some(c) = changed.get_mut(i) {
+                        c.1 = v.clone();
+                    }
+                }
+                (Err(i), false) => changed.insert(i, (*f, v.clone())),
+                (Err(_), true) => {}
+            }
+        }
+        if let Some(i) = self.states.iter().position(|s| s.instant == instant && s.changed == *changed) {
+            return i;
+        }
+        let changed = changed.clone();
+        self.go(from);
+        let Some(parent) = self.states.get(from) else { return from };
+        // Decided on `work`, which is then changed back: the search's next step is most often
+        // another one from the same state.
+        self.undo.clear();
+        self.undo.extend(act.sets.iter().map(|(f, _)| (*f, self.work.get(*f).cloned())));
+        apply(&mut self.work, act);
+        // The parent's decisions, in buffers of the right size.
+        let mut decisions = parent.decisions.clone();
+        let outline = if as_of.offset() == parent.as_of.offset() {
+            // Only the facts whose value the act changes (a lapse to 0 of a count that is 0
+            // changes nothing).
+            let moved = act.sets.iter().zip(&self.undo).filter(|((_, v), (_, was))| was.as_ref() != Some(v));
+            let stale = self.readers.stale(moved.map(|((f, _), _)| *f), instant != parent.instant);
+            outline_again(self.pack, &self.work, &parent.decisions, &stale, &mut decisions)
+        } else {
+            // Another zone: dates of instants change, so everything is decided again.
+            self.full += 1;
+            outline(self.pack, &self.work, &mut decisions)
+        };
+        for (f, v) in self.undo.drain(..).rev() {
+            self.work.set(f, v);
+        }
+        self.work.as_of = parent.as_of;
+        self.states.push(State { as_of, instant, changed, outline, decisions });
+        self.states.len() - 1
+    }
+}
+
+/// Rewrites `profile` from the profile of state `from` to that of state `to` (both the start
+/// with changes).
+fn shift(profile: &mut Profile, start: &Profile, from: &State, to: &State) {
+    // A state changes a few facts: writing them all is cheaper than finding which differ.
+    for (f, _) in &from.changed {
+        profile.set(*f, start.get(*f).cloned());
+    }
+    for (f, v) in &to.changed {
+        profile.set(*f, Some(v.clone()));
+    }
+    profile.as_of = to.as_of;
+}
+
+/// Calls `f` on `e` and every node under it.
+fn visit(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    f(e);
+    match &e.kind {
+        Kind::List(items) | Kind::Call(_, items) => items.iter().for_each(|c| visit(c, f)),
+        Kind::Unary(_, a) => visit(a, f),
+        Kind::Binary(_, a, b) | Kind::Index(a, b) => {
+            visit(a, f);
+            visit(b, f);
+        }
+        _ => {}
     }
 }
 
 /// Plans the way back to drawing for a profile whose verdict is not `eligible`. `verdict` is the
 /// profile's verdict (its reasons give the routes of fixed rules). `None` when already eligible.
 pub fn plan(pack: &Pack, profile: &Profile, verdict: &Verdict) -> Option<Plan> {
-    let mut scratch = Scratch::default();
-    let start_outline = outline(pack, profile, &mut scratch);
-    if start_outline.status == Status::Eligible {
-        return None;
+    plan_from(pack, profile, verdict, None).0
+}
+
+/// The verdict with its plan (`crate::check` with `recourse`): the plan starts from the
+/// verdict's own decisions, so the profile is decided once. Also says how many profiles were
+/// decided in full.
+pub(crate) fn check(pack: &Pack, profile: &Profile, opts: Options) -> (Verdict, usize) {
+    let mut decisions = Scratch::default();
+    let (mut verdict, start) = evaluate_keeping(pack, profile, opts, &mut decisions);
+    let (plan, full) = plan_from(pack, profile, &verdict, Some((start, decisions)));
+    verdict.recourse = plan;
+    (verdict, full)
+}
+
+/// [`plan`], from the start profile's outline and the decisions behind it when they are known,
+/// and how many profiles were decided in full (every rule evaluated): the others re-decide
+/// only the rules that read what a step changed.
+fn plan_from(
+    pack: &Pack,
+    profile: &Profile,
+    verdict: &Verdict,
+    decided: Option<(Outline, Scratch)>,
+) -> (Option<Plan>, usize) {
+    let (start, decisions, mut full) = match decided {
+        Some((start, decisions)) => (start, decisions, 0),
+        None => {
+            let mut decisions = Scratch::default();
+            (outline(pack, profile, &mut decisions), decisions, 1)
+        }
+    };
+    if start.status == Status::Eligible {
+        return (None, full);
     }
-    let planner = Planner { pack };
-    let best = planner.search(profile.clone(), start_outline, &mut scratch);
-    Some(planner.describe(profile, best, verdict))
+    let planner = Planner::new(pack);
+    let mut known = Known::new(pack, profile, start, decisions);
+    let best = planner.search(&mut known, start);
+    full += known.full;
+    (Some(planner.describe(profile, best, verdict)), full)
 }
 
 struct Planner<'p> {
     pack: &'p Pack,
+    /// Each fact's lever, by fact id: its index in `pack.levers`.
+    levers: Vec<Option<usize>>,
+}
+
+impl<'p> Planner<'p> {
+    fn new(pack: &'p Pack) -> Planner<'p> {
+        let mut levers = vec![None; pack.schema.facts().len()];
+        for (i, l) in pack.levers.iter().enumerate() {
+            if let Some(slot) = levers.get_mut(usize::from(l.fact)) {
+                slot.get_or_insert(i);
+            }
+        }
+        Planner { pack, levers }
+    }
+
+    fn lever(&self, fact: FactId) -> Option<&'p Lever> {
+        self.levers.get(usize::from(fact)).copied().flatten().and_then(|i| self.pack.levers.get(i))
+    }
 }
 
 /// Whether `child` has a worse status than `node`. (`Status` is ordered strongest first: frozen,
@@ -235,7 +494,7 @@ fn better(a: &Node, b: &Node) -> bool {
     let open = |n: &Node| n.outline.fired.iter().filter(|i| !n.fixed.contains(*i)).count();
     let key = |n: &Node| {
         let (status, available) = (core::cmp::Reverse(n.outline.status), core::cmp::Reverse(n.outline.available));
-        (status, available, n.cost, n.profile.as_of, open(n), n.steps())
+        (status, available, n.cost, n.instant, open(n), n.steps())
     };
     key(a) < key(b)
 }
@@ -245,37 +504,38 @@ impl Planner<'_> {
     /// reason by each of its ways out (reasons with none are fixed on the spot), and wait out any
     /// reason that ends by itself. The first eligible state taken is the cheapest; otherwise every
     /// state taken is a candidate, and the answer is the best status and amount at the lowest cost.
-    fn search(&self, profile: Profile, start: Outline, scratch: &mut Scratch) -> Node {
-        let profile = Rc::new(profile);
-        let mut known = Known { decided: vec![(Rc::clone(&profile), start)] };
-        let root = Node { profile, outline: start, cost: 0, trail: None, fixed: RuleSet::default() };
+    fn search(&self, known: &mut Known<'_>, start: Outline) -> Node {
+        let (as_of, instant) = (known.start.as_of, known.start.as_of.unix_timestamp_nanos());
+        let root = Node { state: 0, as_of, instant, outline: start, cost: 0, trail: None, fixed: RuleSet::default() };
         let mut best: Option<Node> = None;
-        let mut seen: Vec<(Rc<Profile>, RuleSet, u32)> = Vec::new();
-        let mut frontier = vec![root.clone()];
+        let mut seen: Vec<(usize, RuleSet, u32)> = Vec::with_capacity(32);
+        let mut frontier = Vec::with_capacity(32);
+        frontier.push(root.clone());
+        let mut children = Vec::new();
         // Equal costs: the plan done sooner first.
         while let Some(i) =
-            frontier.iter().enumerate().min_by_key(|(_, n)| (n.cost, n.profile.as_of, n.steps())).map(|(i, _)| i)
+            frontier.iter().enumerate().min_by_key(|(_, n)| (n.cost, n.instant, n.steps())).map(|(i, _)| i)
         {
             let mut node = frontier.swap_remove(i);
             if node.outline.status == Status::Eligible {
                 return node;
             }
             // The same state reached again at no lower cost, knowing no less, has nothing new to offer.
-            // (Profiles are shared through `known`: equal profiles are the same `Rc`.)
-            if seen.iter().any(|(p, f, c)| {
-                *c <= node.cost && Rc::ptr_eq(p, &node.profile) && f.iter().all(|r| node.fixed.contains(r))
-            }) {
+            if seen
+                .iter()
+                .any(|(p, f, c)| *c <= node.cost && *p == node.state && f.iter().all(|r| node.fixed.contains(r)))
+            {
                 continue;
             }
-            seen.push((Rc::clone(&node.profile), node.fixed, node.cost));
-            let mut children = Vec::new();
+            seen.push((node.state, node.fixed, node.cost));
+            children.clear();
             if known.len() < MAX_STATES {
                 // Waiting out any reason that ends by itself (time passing first can make a later
                 // step cheaper, or unneeded). A wait must lift something: anything else could cycle.
                 // No step may leave the borrower worse off (a rule that stops firing because it
                 // became undetermined, say, leaves them `incomplete`).
-                for m in self.waits(&node) {
-                    let child = self.child(&node, m, &mut known, scratch);
+                for m in self.waits(&node, known) {
+                    let child = self.child(&node, m, known);
                     if !worse(&child, &node) && !lifted(&node.outline.fired, &child.outline.fired).is_empty() {
                         children.push(child);
                     }
@@ -283,8 +543,8 @@ impl Planner<'_> {
                 // The strongest reason with a way out; those without are fixed from here on.
                 let waited = children.len();
                 while let Some(target) = self.next_reason(&node) {
-                    for m in self.ways_out(target, &node) {
-                        let child = self.child(&node, m, &mut known, scratch);
+                    for m in self.ways_out(target, &node, known) {
+                        let child = self.child(&node, m, known);
                         // A way out must lift the rule it was found for.
                         if !worse(&child, &node) && !child.outline.fired.contains(target) {
                             children.push(child);
@@ -297,7 +557,7 @@ impl Planner<'_> {
                     node.fixed.insert(target);
                 }
             }
-            frontier.extend(children);
+            frontier.append(&mut children);
             // Every state taken is a candidate answer: one that only adds steps that change
             // neither the status nor the amount costs more, and loses.
             if best.as_ref().is_none_or(|b| better(&node, b)) {
@@ -308,13 +568,14 @@ impl Planner<'_> {
     }
 
     /// `node` after the acts of `m`, each decided by the engine.
-    fn child(&self, node: &Node, m: Move, known: &mut Known, scratch: &mut Scratch) -> Node {
+    fn child(&self, node: &Node, m: Move, known: &mut Known<'_>) -> Node {
         let mut child = node.clone();
         for act in m {
             let before = child.outline.fired;
-            let mut next = Profile::clone(&child.profile);
-            apply(&mut next, &act);
-            (child.profile, child.outline) = known.decide(self.pack, next, scratch);
+            child.state = known.after(child.state, &act);
+            if let Some(s) = known.get(child.state) {
+                (child.as_of, child.instant, child.outline) = (s.as_of, s.instant, s.outline);
+            }
             let lifts = lifted(&before, &child.outline.fired);
             child.cost = child.cost.saturating_add(act.cost);
             let len = child.steps() + 1;
@@ -334,25 +595,32 @@ impl Planner<'_> {
 
     /// Every way out of rule `index` in this state by what the borrower changes (solving its
     /// condition for the levers).
-    fn ways_out(&self, index: usize, node: &Node) -> Vec<Move> {
+    fn ways_out(&self, index: usize, node: &Node, known: &mut Known<'_>) -> Vec<Move> {
         let Some(rule) = self.pack.rules.get(index) else { return Vec::new() };
-        let solver = Solver { planner: self, profile: &node.profile, outline: &node.outline };
-        let mut moves = solver.solve(&rule.when.expr, false);
+        known.go(node.state);
+        known.sync_trial();
+        let solver = Solver { planner: self, profile: &known.work, trial: &known.trial, outline: &node.outline };
+        // A rule evaluated first has fired on this very profile: its condition is true. (One
+        // evaluated last saw the status before it, which the solver does not: it checks.)
+        let mut moves =
+            if rule.last { solver.solve(&rule.when.expr, false) } else { solver.solve_unmet(&rule.when.expr, false) };
         moves.dedup();
         moves.truncate(MAX_WAYS);
         moves
     }
 
     /// Waiting until the end of each fired rule that ends by itself.
-    fn waits(&self, node: &Node) -> Vec<Move> {
-        let solver = Solver { planner: self, profile: &node.profile, outline: &node.outline };
+    fn waits(&self, node: &Node, known: &mut Known<'_>) -> Vec<Move> {
+        known.go(node.state);
+        let profile = &known.work;
+        let solver = Solver { planner: self, profile, trial: &known.trial, outline: &node.outline };
         let mut waits = Vec::new();
         for i in node.outline.fired.iter() {
             let Some(end) = self.pack.rules.get(i).and_then(|r| r.until.as_ref()).and_then(|c| solver.end(c)) else {
                 continue;
             };
-            if end > node.profile.as_of {
-                let wait = vec![self.wait(&node.profile, end)];
+            if end > profile.as_of {
+                let wait = vec![self.wait(profile, end)];
                 if !waits.contains(&wait) {
                     waits.push(wait);
                 }
@@ -425,7 +693,7 @@ impl Planner<'_> {
             reachable: best.outline.status,
             available_after: best.outline.available,
             effective_limit_after: best.outline.effective_limit,
-            earliest: format_rfc3339(best.profile.as_of),
+            earliest: format_rfc3339(best.as_of),
             cost: best.cost,
             steps,
             fixed,
@@ -547,6 +815,8 @@ fn step_text(
 struct Solver<'s, 'p> {
     planner: &'s Planner<'p>,
     profile: &'s Profile,
+    /// A copy of `profile` to try moves on (changed back after each try).
+    trial: &'s RefCell<Profile>,
     outline: &'s Outline,
 }
 
@@ -573,8 +843,16 @@ impl Solver<'_, '_> {
         if self.is(e, want) {
             return vec![Vec::new()];
         }
+        self.solve_unmet(e, want)
+    }
+
+    /// [`Solver::solve`] for an `e` known not to evaluate to `want` (a fired rule's condition).
+    fn solve_unmet(&self, e: &Expr, want: bool) -> Vec<Move> {
+        // `e` is not `want`, and in these three cases nor are the sides to solve (`a && b` not
+        // false: neither side is false; `a || b` not true: neither is true), so they are solved
+        // without evaluating them first.
         let mut out = match &e.kind {
-            Kind::Unary(UnOp::Not, a) => self.solve(a, !want),
+            Kind::Unary(UnOp::Not, a) => self.solve_unmet(a, !want),
             // Make `a && b` false (or `a || b` true): either side will do.
             Kind::Binary(BinOp::And, a, b) if !want => self.either(a, b, false),
             Kind::Binary(BinOp::Or, a, b) if want => self.either(a, b, true),
@@ -591,8 +869,8 @@ impl Solver<'_, '_> {
     }
 
     fn either(&self, a: &Expr, b: &Expr, want: bool) -> Vec<Move> {
-        let mut out = self.solve(a, want);
-        out.extend(self.solve(b, want));
+        let mut out = self.solve_unmet(a, want);
+        out.extend(self.solve_unmet(b, want));
         out
     }
 
@@ -610,7 +888,7 @@ impl Solver<'_, '_> {
     }
 
     fn lever(&self, fact: FactId) -> Option<&Lever> {
-        self.planner.pack.levers.iter().find(|l| l.fact == fact)
+        self.planner.lever(fact)
     }
 
     fn set_bool(&self, fact: FactId, want: bool) -> Option<Move> {
@@ -621,7 +899,8 @@ impl Solver<'_, '_> {
 
     /// The act that gives the lever's fact `value`, with the facts that change with it.
     fn act(&self, lever: &Lever, value: Scalar) -> Act {
-        let mut sets = vec![(lever.fact, value)];
+        let mut sets = Vec::with_capacity(1 + lever.also.len());
+        sets.push((lever.fact, value));
         for (other, c) in &lever.also {
             if let Some(v) = self.value(&c.expr).and_then(|v| v.to_scalar()) {
                 sets.push((*other, v));
@@ -636,13 +915,12 @@ impl Solver<'_, '_> {
         let mut out = Vec::new();
         for (side, other, rel) in [(l, r, rel), (r, l, flip(rel))] {
             for m in self.isolate(side, other, rel) {
-                // Rounding to the fen can land a hair short: check, as the engine will.
-                let mut moved = self.profile.clone();
-                for act in &m {
-                    apply(&mut moved, act);
-                }
-                let check = Solver { profile: &moved, ..*self };
-                if check.is(e, want) {
+                // Rounding to the fen can land a hair short: check, as the engine will. A
+                // threshold from a division (kept to 12 decimals, toward zero) can be one unit
+                // short of the exact one: the next unit the lever's way is then the closest.
+                if self.holds_after(&m, e, want) {
+                    out.push(m);
+                } else if let Some(m) = self.nudged(&m).filter(|m| self.holds_after(m, e, want)) {
                     out.push(m);
                 }
             }
@@ -650,10 +928,57 @@ impl Solver<'_, '_> {
         out
     }
 
+    /// A one-act move to a solved threshold, one unit (fen, whole number, day, second) further
+    /// the lever's way, within the fact's bounds.
+    fn nudged(&self, m: &Move) -> Option<Move> {
+        let [act] = m.as_slice() else { return None };
+        let fact = act.fact?;
+        let lever = self.lever(fact).filter(|l| l.to.is_none())?;
+        let up = match lever.direction {
+            Direction::Up => true,
+            Direction::Down => false,
+            Direction::ToTrue | Direction::ToFalse => return None,
+        };
+        let (_, v) = act.sets.iter().find(|(f, _)| *f == fact)?;
+        let next = match (v, &self.planner.pack.schema.fact(fact)?.kind) {
+            (Scalar::Money(d), _) => {
+                let d = if up { d.checked_add(Dec::from_fen(1)) } else { d.checked_sub(Dec::from_fen(1)) }.ok()?;
+                (!d.is_negative()).then_some(Scalar::Money(d))?
+            }
+            (Scalar::Int(n), FactKind::Int { min, max }) => {
+                let n = if up { n.checked_add(1)? } else { n.checked_sub(1)? };
+                (n >= *min && n <= *max).then_some(Scalar::Int(n))?
+            }
+            (Scalar::Date(d), _) => Scalar::Date(if up { d.next_day()? } else { d.previous_day()? }),
+            (Scalar::DateTime(t), _) => {
+                let s = time::Duration::SECOND;
+                Scalar::DateTime(if up { t.checked_add(s)? } else { t.checked_sub(s)? })
+            }
+            _ => return None,
+        };
+        Some(vec![self.act(lever, next)])
+    }
+
+    /// Whether `e` evaluates to `want` once the acts of `m` are made (tried on `trial`, which is
+    /// then changed back).
+    fn holds_after(&self, m: &Move, e: &Expr, want: bool) -> bool {
+        let Ok(mut trial) = self.trial.try_borrow_mut() else { return false };
+        let mut undo: Vec<(FactId, Option<Scalar>)> = Vec::with_capacity(4);
+        for (f, v) in m.iter().flat_map(|act| &act.sets) {
+            undo.push((*f, trial.get(*f).cloned()));
+            trial.set(*f, Some(v.clone()));
+        }
+        let holds = Solver { profile: &trial, ..*self }.is(e, want);
+        for (f, v) in undo.into_iter().rev() {
+            trial.set(f, v);
+        }
+        holds
+    }
+
     /// Solves `side rel other` for each lever fact that stands once in `side` and not in
     /// `other` (other levers hold still), or gives the lever its fixed value where it has one.
     fn isolate(&self, side: &Expr, other: &Expr, rel: BinOp) -> Vec<Move> {
-        let mut found = Vec::new();
+        let mut found = Vec::with_capacity(4);
         levers_in(side, self, &mut found);
         let mut out = Vec::new();
         for fact in found {
@@ -709,6 +1034,17 @@ impl Solver<'_, '_> {
                     (BinOp::Sub, true) => self.invert(x_side, fact, rel, arithmetic(BinOp::Add, c, k).ok()?),
                     // k - x rel c  ⇔  x flip(rel) k - c
                     (BinOp::Sub, false) => self.invert(x_side, fact, flip(rel), arithmetic(BinOp::Sub, k, c).ok()?),
+                    // k / x rel c, for a divisor that is positive (a level, like an income) and
+                    // stays so: k rel c·x  ⇔  x flip(rel) k / c for c > 0 (x rel k / c for c < 0).
+                    (BinOp::Div, false) => {
+                        let divisor = self.value(x_side)?.as_dec()?;
+                        let cd = c.as_dec()?;
+                        if divisor.is_negative() || divisor.is_zero() || cd.is_zero() {
+                            return None;
+                        }
+                        let rel = if cd.is_negative() { rel } else { flip(rel) };
+                        self.invert(x_side, fact, rel, arithmetic(BinOp::Div, k, Value::Dec(cd)).ok()?)
+                    }
                     (BinOp::Mul, _) | (BinOp::Div, true) => {
                         let kd = k.as_dec()?;
                         if kd.is_zero() {
@@ -741,19 +1077,19 @@ fn contains(e: &Expr, fact: FactId) -> bool {
 }
 
 fn count(e: &Expr, fact: FactId) -> usize {
-    usize::from(matches!(e.kind, Kind::Fact(id) if id == fact))
-        + e.children().iter().map(|c| count(c, fact)).sum::<usize>()
+    let mut n = 0;
+    visit(e, &mut |x| n += usize::from(matches!(x.kind, Kind::Fact(id) if id == fact)));
+    n
 }
 
 fn levers_in(e: &Expr, s: &Solver<'_, '_>, out: &mut Vec<FactId>) {
-    if let Kind::Fact(id) = e.kind {
-        if s.lever(id).is_some() && !out.contains(&id) {
-            out.push(id);
+    visit(e, &mut |x| {
+        if let Kind::Fact(id) = x.kind {
+            if s.lever(id).is_some() && !out.contains(&id) {
+                out.push(id);
+            }
         }
-    }
-    for c in e.children() {
-        levers_in(c, s, out);
-    }
+    });
 }
 
 /// `!(a op b)` as a comparison.
@@ -854,5 +1190,54 @@ fn threshold(rel: BinOp, c: &Value<'_>, current: &Scalar, kind: &FactKind) -> Op
             _ => None,
         },
         FactKind::Dec | FactKind::Str { .. } | FactKind::Enum(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+    use super::*;
+
+    const PERSONAS: [&str; 3] = [
+        include_str!("../tests/personas/several_reasons.json"),
+        include_str!("../tests/personas/overdue.json"),
+        include_str!("../tests/personas/maintenance_night.json"),
+    ];
+
+    /// `crate::check` with recourse decides the start profile once: the plan starts from the
+    /// verdict's own decisions (and is the plan `plan` makes on its own, which decides it again).
+    #[test]
+    fn check_decides_the_start_profile_once() {
+        let pack = crate::compile_pack(crate::DEFAULT_PACK).unwrap();
+        for json in PERSONAS {
+            let profile = crate::read_profile(&pack, json).unwrap();
+            let (verdict, full) = check(&pack, &profile, Options { recourse: true, ..Options::default() });
+            assert_eq!(full, 0, "every profile after the start re-decides only what a step changed");
+            let (alone, full_alone) = plan_from(&pack, &profile, &verdict, None);
+            assert_eq!(full_alone, 1);
+            assert!(alone.is_some());
+            assert_eq!(verdict.recourse, alone);
+        }
+    }
+
+    /// Every profile the search decided by re-deciding only the rules a step touched has the
+    /// outline the engine gives it in full.
+    #[test]
+    fn each_state_decided_again_is_decided_as_in_full() {
+        let pack = crate::compile_pack(crate::DEFAULT_PACK).unwrap();
+        for json in PERSONAS {
+            let profile = crate::read_profile(&pack, json).unwrap();
+            let mut decisions = Scratch::default();
+            let start = outline(&pack, &profile, &mut decisions);
+            let planner = Planner::new(&pack);
+            let mut known = Known::new(&pack, &profile, start, decisions);
+            planner.search(&mut known, start);
+            assert!(known.len() > 1, "the search went somewhere");
+            for id in 0..known.len() {
+                known.go(id);
+                let whole = outline(&pack, &known.work, &mut Scratch::default());
+                assert_eq!(known.states[id].outline, whole, "state {id} at {}", known.work.as_of);
+            }
+        }
     }
 }

@@ -185,7 +185,7 @@ pub struct TraceNode {
 }
 
 /// A rule that fired, with its evaluated amount and end.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Fired {
     index: usize,
     amount: Option<Dec>,
@@ -255,7 +255,7 @@ pub struct Outline {
 
 /// Buffers an evaluation works in, kept between evaluations so that a batch of [`outline`]s
 /// allocates nothing per profile.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Scratch {
     missing: Vec<FactId>,
     fired: Vec<Fired>,
@@ -351,11 +351,51 @@ pub fn outline_pair(
         status: None,
         locals: &[],
     };
-    let d = decide_all(new, &scope, after, false, None, Some((cmp, &*before)));
+    let d = decide_all(new, &scope, after, false, None, Some(Prior::Pair(cmp, before)));
     (b, outline_of(d, after))
 }
 
+/// [`outline`] of `profile`, for a profile that differs from the one `before` holds the decisions
+/// of (same pack) only in facts that no rule outside `stale` reads — and in `as_of` only if every
+/// rule that reads it is in `stale`: those rules keep their decisions from `before` instead of
+/// being evaluated again. The recourse planner's steps change a fact or two at a time. Rules
+/// evaluated last (they read the outcome) are always evaluated; the outcome is exactly
+/// `outline(pack, profile, ..)`.
+pub fn outline_again(pack: &Pack, profile: &Profile, before: &Scratch, stale: &RuleSet, work: &mut Scratch) -> Outline {
+    let base = Scope {
+        profile,
+        params: &pack.params,
+        zone: profile.as_of.offset(),
+        available: None,
+        status: None,
+        locals: &[],
+    };
+    let d = decide_all(pack, &base, work, false, None, Some(Prior::Same(before, stale)));
+    outline_of(d, work)
+}
+
+/// Decisions [`decide_all`] takes instead of evaluating a rule again.
+#[derive(Clone, Copy)]
+enum Prior<'p> {
+    /// Another pack's on the same profile: the rules a [`Comparison`] shares ([`outline_pair`]).
+    Pair(&'p Comparison, &'p Scratch),
+    /// The same pack's on a profile that differs only where the rules outside the set do not
+    /// read ([`outline_again`]).
+    Same(&'p Scratch, &'p RuleSet),
+}
+
+impl<'p> Prior<'p> {
+    /// Where rule `index`'s decision is kept, if it is: the scratch and its index there.
+    fn source(self, index: usize) -> Option<(&'p Scratch, usize)> {
+        match self {
+            Prior::Pair(cmp, p) => Some((p, cmp.from.get(index).copied().flatten()?)),
+            Prior::Same(p, stale) => (!stale.contains(index)).then_some((p, index)),
+        }
+    }
+}
+
 /// What [`decide_all`] decided, and what the rules evaluated last saw.
+#[derive(Clone, Copy)]
 struct Decided {
     status: Status,
     effective_limit: Fen,
@@ -388,13 +428,20 @@ fn outline_of(d: Decided, scratch: &Scratch) -> Outline {
 
 /// Evaluates a profile against a pack.
 pub fn evaluate(pack: &Pack, profile: &Profile, opts: Options) -> Verdict {
+    evaluate_keeping(pack, profile, opts, &mut Scratch::default()).0
+}
+
+/// [`evaluate`], leaving every rule's decision in `work`, with the verdict's [`Outline`]: the
+/// recourse planner starts from them instead of deciding the profile again.
+pub fn evaluate_keeping(pack: &Pack, profile: &Profile, opts: Options, work: &mut Scratch) -> (Verdict, Outline) {
     let zone = profile.as_of.offset();
     let locale = opts.locale.or(profile.locale).or_else(|| pack.locales.first().copied()).unwrap_or(Locale::ZhCn);
     let mut traces = opts.trace.then(Vec::new);
     let base = Scope { profile, params: &pack.params, zone, available: None, status: None, locals: &[] };
-    let mut work = Scratch::default();
-    let decided = decide_all(pack, &base, &mut work, true, traces.as_mut(), None);
-    let Scratch { missing, mut fired, undetermined, .. } = work;
+    let decided = decide_all(pack, &base, work, true, traces.as_mut(), None);
+    let outline = outline_of(decided, work);
+    let undetermined = core::mem::take(&mut work.undetermined);
+    let mut fired: Vec<&Fired> = work.fired.iter().collect();
     let last_scope =
         Scope { available: Some(decided.seen_available.to_dec()), status: Some(decided.seen_status.name()), ..base };
 
@@ -407,11 +454,11 @@ pub fn evaluate(pack: &Pack, profile: &Profile, opts: Options) -> Verdict {
         .collect();
 
     let mut missing_paths: Vec<String> =
-        missing.iter().filter_map(|id| pack.schema.fact(*id)).map(|f| f.path.clone()).collect();
+        work.missing.iter().filter_map(|id| pack.schema.fact(*id)).map(|f| f.path.clone()).collect();
     missing_paths.sort_unstable();
     missing_paths.dedup();
 
-    Verdict {
+    let verdict = Verdict {
         status: decided.status,
         available: decided.available,
         effective_limit: decided.effective_limit,
@@ -423,21 +470,24 @@ pub fn evaluate(pack: &Pack, profile: &Profile, opts: Options) -> Verdict {
         pack: PackRef { id: pack.id.clone(), version: pack.version.clone(), sha256: pack.sha256.clone() },
         trace: traces,
         recourse: None,
-    }
+    };
+    (verdict, outline)
 }
 
 /// Runs every rule and decides status and amounts (POLICY.md, "Effects and status"): the one
 /// place both [`evaluate`] and [`outline`] get them from. `explain` also keeps why each
-/// undetermined rule was, and each fired rule's end, for the reasons. `prior` gives the
-/// decisions of another pack's rules on the same profile, which the rules a [`Comparison`]
-/// shares take instead of being evaluated (only without `explain`: `missing` is not kept then).
+/// undetermined rule was, and each fired rule's end, for the reasons. `prior` gives decisions
+/// made before — another pack's rules on the same profile, which the rules a [`Comparison`]
+/// shares take, or this pack's on a profile that differs only where the rules outside a set do
+/// not read ([`outline_again`]) — which are taken instead of evaluating the rule (only without
+/// `explain`: `missing` is not kept then).
 fn decide_all<'a>(
     pack: &'a Pack,
     base: &Scope<'a, '_>,
     work: &mut Scratch,
     explain: bool,
     mut traces: Option<&mut Vec<RuleTrace>>,
-    prior: Option<(&Comparison, &Scratch)>,
+    prior: Option<Prior<'_>>,
 ) -> Decided {
     work.missing.clear();
     work.fired.clear();
@@ -446,8 +496,7 @@ fn decide_all<'a>(
     work.state.clear();
     work.state.resize(pack.rules.len(), 0);
     for (index, rule) in pack.rules.iter().enumerate().filter(|(_, r)| !r.last) {
-        let taken = prior.and_then(|(cmp, p)| {
-            let bi = cmp.from.get(index).copied().flatten()?;
+        let taken = prior.and_then(|prior| prior.source(index)).and_then(|(p, bi)| {
             let state = p.state.get(bi).copied()?;
             match state {
                 0 | 1 => Some((state, None)),

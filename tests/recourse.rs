@@ -874,6 +874,65 @@ fn a_wait_ends_exactly_when_the_restriction_does() {
     assert_eq!(changes, [("behavior.login_failures_24h", json!(0)), ("behavior.requests_last_hour", json!(0))]);
 }
 
+/// The default pack with high_dti written as a ratio, `debt / income > max`: the income is in the
+/// divisor.
+fn ratio_pack(max: &str) -> Pack {
+    pack_with(
+        r#"when = "capacity.monthly_debt_payments > params.dti_max * capacity.monthly_income""#,
+        &format!(r#"when = "capacity.monthly_debt_payments / capacity.monthly_income > {max}""#),
+    )
+}
+
+#[test]
+fn a_ratio_with_the_income_in_the_divisor_is_solved_for_the_income() {
+    // 5200.00 / 8000.00 = 0.65 > 0.3. Income: 5200.00 / income ≤ 0.3 ⇔ income ≥ 5200.00 / 0.3 =
+    // 17333.333…, so 17333.34 (rounded up: the smallest figure that lifts it), raised by 9333.34;
+    // upload_document, cost 5 (reducing debt to 0.3 × 8000.00 = 2400.00 costs 30). Then
+    // eligible: 30000.00 − 6000.00 = 24000.00.
+    let pack = ratio_pack("0.3");
+    let json = persona("high_dti");
+    let plan = plan_of(&pack, &json).unwrap();
+    let want = Want {
+        reachable: Status::Eligible,
+        available: "24000.00",
+        effective_limit: "30000.00",
+        earliest: NOW,
+        cost: 5,
+        steps: vec![step("upload_document")
+            .fact("capacity.monthly_income", "17333.34")
+            .amount("9333.34")
+            .lifts(&["high_dti"])
+            .after("eligible", "24000.00")],
+        fixed: &[],
+    };
+    assert_plan("ratio", &plan, &want);
+    let income = |i: &str| with(&json, &[("capacity.monthly_income", json!(i))]);
+    assert!(!fires(&pack, &income("17333.34"), "high_dti"), "5200.00 / 17333.34 = 0.29999… ≤ 0.3");
+    assert!(fires(&pack, &income("17333.33"), "high_dti"), "5200.00 / 17333.33 = 0.30000005… > 0.3");
+}
+
+#[test]
+fn a_ratio_threshold_that_division_leaves_a_fen_short_is_raised_by_a_fen() {
+    // 30.00 / 50.00 > c for c = 0.29999999999999997: income ≥ 30.00 / c = 100.00000000000001…,
+    // which a division (12 decimals) gives as 100.000000000000, a fen figure, but 100.00 still
+    // fires (30.00 / 100.00 = 0.3 > c): the smallest income that lifts it is 100.01.
+    let pack = ratio_pack("0.29999999999999997");
+    let json = with(
+        &persona("high_dti"),
+        &[("capacity.monthly_income", json!("50.00")), ("capacity.monthly_debt_payments", json!("30.00"))],
+    );
+    let plan = plan_of(&pack, &json).unwrap();
+    let s = &plan.steps[0];
+    assert_eq!(
+        (s.action, s.fact.as_deref(), s.to.as_deref()),
+        (Action::UploadDocument, Some("capacity.monthly_income"), Some("100.01")),
+        "{plan:#?}"
+    );
+    let income = |i: &str| with(&json, &[("capacity.monthly_income", json!(i))]);
+    assert!(!fires(&pack, &income("100.01"), "high_dti"));
+    assert!(fires(&pack, &income("100.00"), "high_dti"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rules written only in a pack
 // ---------------------------------------------------------------------------------------------
