@@ -6,7 +6,7 @@
 use drawcheck::population::csv::{header, row, Columns};
 use drawcheck::population::generate::DEFAULT_AS_OF;
 use drawcheck::population::report::STATUSES;
-use drawcheck::population::{profile_json, Config, FactIds, Generator, Impact, Report};
+use drawcheck::population::{profile_json, Config, FactIds, Generator, Impact, LineReader, Report};
 use drawcheck::verdict::{outline, outline_pair, Comparison, Outline, Scratch};
 use drawcheck::{Options, Pack, Status};
 use serde_json::Value;
@@ -304,6 +304,146 @@ fn csv_columns_are_checked_and_cells_read_by_type() {
 }
 
 // ------------------------------------------------------------------------------------------------
+// JSON Lines, read fast: the same profile or the same error as `read_profile`
+// ------------------------------------------------------------------------------------------------
+
+/// Reads `lines` one after another into one reused profile, as the CLI does, and checks each
+/// against `read_profile`. Returns how many the fast path took, and how many `read_profile` reads.
+fn read_like_read_profile(pack: &Pack, lines: &[String]) -> (usize, usize) {
+    let mut reader = LineReader::new(&pack.schema);
+    let mut reused = drawcheck::Profile::empty(&pack.schema, DEFAULT_AS_OF);
+    let mut scratch = drawcheck::Profile::empty(&pack.schema, DEFAULT_AS_OF);
+    let (mut fast, mut ok) = (0, 0);
+    for (i, line) in lines.iter().enumerate() {
+        let expected = drawcheck::read_profile(pack, line);
+        ok += usize::from(expected.is_ok());
+        // The fast path alone, on a profile that held another borrower before.
+        if reader.read_fast(line, &mut scratch) {
+            fast += 1;
+            assert_eq!(Ok(&scratch), expected.as_ref(), "line {i}, taken by the fast path: {line}");
+            // Equal, and written the same (an amount's decimals are kept: `20000.50`, not `20000.5`).
+            let written = |p: &drawcheck::Profile| profile_json(&pack.schema, p).to_string();
+            assert_eq!(written(&scratch), expected.as_ref().map(written).unwrap(), "line {i}");
+        }
+        let got = reader.read(line, &mut reused).map(|()| reused.clone());
+        assert_eq!(got, expected, "line {i}: {line}");
+    }
+    (fast, ok)
+}
+
+#[test]
+fn jsonl_lines_read_fast_to_the_profile_read_profile_gives() {
+    let pack = default_pack();
+    let gen = generator(&pack, 11);
+    let ids = FactIds::resolve(&pack.schema);
+    let mut lines: Vec<String> = (0..3_000)
+        .map(|i| profile_json(&pack.schema, &ids.profile(&pack.schema, &gen.borrower(i))).to_string())
+        .collect();
+    // The same profiles as other writers lay them out: spaced, and pretty-printed over lines.
+    let pretty: Vec<String> = lines[..200]
+        .iter()
+        .map(|l| serde_json::to_string_pretty(&serde_json::from_str::<Value>(l).unwrap()).unwrap())
+        .collect();
+    let spaced: Vec<String> = lines[..200].iter().map(|l| l.replace(",\"", " , \"").replace("\":", "\" : ")).collect();
+    lines.extend(pretty.into_iter().chain(spaced));
+    let n = lines.len();
+    assert_eq!(read_like_read_profile(&pack, &lines), (n, n), "every written profile takes the fast path");
+    // Keys in another order, groups left out, null groups, numbers for amounts, every `null`.
+    let hand = [
+        r#"{"account":{"age":30,"status":"frozen"},"as_of":"2026-11-29T10:00:00+08:00"}"#,
+        r#"{"as_of":"2026-11-29T10:00:00+08:00","capacity":null,"locale":null,"request":{}}"#,
+        r#"{"as_of":"2026-11-29T10:00:00+08:00","account":{"credit_limit":20000.5,"used":0,"age":-0}}"#,
+        r#"{"as_of":"2026-11-29T10:00:00+08:00","credit":{"last_overdue_cleared_at":null,"overdue_days":null}}"#,
+        r#"{"as_of":"2026-11-29T10:00:00+08:00","account":{"region":"广东","segment":"B"},"locale":"zh-CN"}"#,
+    ]
+    .map(String::from);
+    assert_eq!(read_like_read_profile(&pack, &hand), (hand.len(), hand.len()));
+}
+
+#[test]
+fn jsonl_lines_the_fast_path_cannot_read_get_read_profiles_answer() {
+    let pack = default_pack();
+    // Escapes, exponents, repeated keys, unknown keys, wrong types, bad values, trailing text,
+    // a key that only starts like a known one: each gives what `read_profile` gives.
+    let base = r#"{"as_of":"2026-11-29T10:00:00+08:00","account":{"status":"active","age":30,"used":"10.00"}}"#;
+    let variants = [
+        base.replace("active", "act\\u0069ve"),
+        base.replace("30", "3e1"),
+        base.replace("30", "30.0"),
+        base.replace("30", "030"),
+        base.replace("30", "-"),
+        base.replace("\"10.00\"", "10.001"),
+        base.replace("\"10.00\"", "1E1"),
+        base.replace("\"age\":30", "\"age\":30,\"age\":31"),
+        base.replace("\"account\"", "\"as_of\":\"2026-11-29T10:00:00+08:00\",\"account\""),
+        base.replace("\"account\"", "\"accounts\""),
+        base.replace("\"status\"", "\"statu\""),
+        base.replace("\"status\"", "\"status2\""),
+        base.replace("\"active\"", "\"paused\""),
+        base.replace("\"active\"", "true"),
+        base.replace("30", "\"30\""),
+        base.replace("30", "null"),
+        base.replace("30", "nul"),
+        base.replace("30", "[30]"),
+        base.replace("30", "{}"),
+        base.to_string() + " x",
+        base.to_string() + "}",
+        "  ".to_string() + base + "\t ",
+        base.replace("2026-11-29T10:00:00+08:00", "2026-11-29"),
+        base.replace("\"2026-11-29T10:00:00+08:00\"", "null"),
+        base.replace(",\"account\"", ",\"locale\":\"fr\",\"account\""),
+        base.replace("\"account\":{", "\"account\":{\"status\":\"frozen\",").replacen("\"status\":\"active\",", "", 1),
+        r#"{"account":{"age":30}}"#.to_string(),
+        "[]".to_string(),
+        "{}".to_string(),
+        "{".to_string(),
+    ];
+    // read_profile reads four: the escape (left to it), the blanks around, `"age":null`, the
+    // status given after `age`; the fast path the last three.
+    assert_eq!(read_like_read_profile(&pack, &variants), (3, 4));
+}
+
+#[test]
+fn jsonl_mutated_lines_read_as_read_profile_reads_them() {
+    // Thousands of generated lines with a byte changed, removed, inserted or a piece repeated:
+    // whatever the fast path accepts, `read_profile` accepts as the same profile.
+    let pack = default_pack();
+    let gen = generator(&pack, 5);
+    let ids = FactIds::resolve(&pack.schema);
+    let mut rng = drawcheck::population::Rng::new(99);
+    const BYTES: &[u8] = b"{}[],:\"\\ \t0123456789.-+eEnulltruefalsx";
+    let mut lines = Vec::new();
+    for i in 0..4_000 {
+        let mut bytes =
+            profile_json(&pack.schema, &ids.profile(&pack.schema, &gen.borrower(i))).to_string().into_bytes();
+        for _ in 0..=rng.below(2) {
+            let at = rng.below(bytes.len() as u64) as usize;
+            let b = BYTES[rng.below(BYTES.len() as u64) as usize];
+            match rng.below(8) {
+                // A digit for a digit: often still a valid profile, with another value.
+                0..=3 if bytes[at].is_ascii_digit() => bytes[at] = b'0' + rng.below(10) as u8,
+                0..=4 => bytes[at] = b,
+                5 => {
+                    bytes.remove(at);
+                }
+                6 => bytes.insert(at, b),
+                _ => {
+                    let end = (at + 1 + rng.below(12) as usize).min(bytes.len());
+                    let piece = bytes[at..end].to_vec();
+                    bytes.splice(at..at, piece);
+                }
+            }
+        }
+        lines.push(String::from_utf8(bytes).unwrap());
+    }
+    let (fast, ok) = read_like_read_profile(&pack, &lines);
+    // Some mutations still make a valid profile (a digit for a digit), most do not; the fast
+    // path reads nearly all of the valid ones (not those with an escape or an exponent).
+    assert!(ok > 100 && ok < 3_500, "read_profile reads {ok} of 4000");
+    assert!(fast * 10 >= ok * 9, "the fast path takes {fast} of the {ok} valid lines");
+}
+
+// ------------------------------------------------------------------------------------------------
 // The command line
 // ------------------------------------------------------------------------------------------------
 
@@ -480,4 +620,31 @@ fn cli_simulate_needs_a_population_and_refuses_bad_flags() {
         let err = String::from_utf8(out.stderr).unwrap();
         assert!(err.starts_with("drawcheck: ") && !err.contains("panicked"), "{args:?}: {err}");
     }
+}
+
+#[test]
+fn cli_progress_shows_on_a_terminal_only() {
+    // Not a terminal (a pipe): standard error stays empty, the report is on standard output.
+    let piped = drawcheck(&["simulate", "--generate", "20000"], None);
+    assert!(piped.status.success());
+    assert!(piped.stderr.is_empty(), "{}", String::from_utf8_lossy(&piped.stderr));
+    assert!(String::from_utf8_lossy(&piped.stdout).starts_with("Population: 20,000 borrowers"));
+    // A terminal: `script` (util-linux) runs the command on a pseudo-terminal.
+    let exe = env!("CARGO_BIN_EXE_drawcheck");
+    let on_tty = Command::new("script")
+        .args(["-qec", &format!("'{exe}' simulate --generate 200000 --threads 2"), "/dev/null"])
+        .stdin(Stdio::null())
+        .output();
+    let Ok(out) = on_tty else {
+        eprintln!("`script` is not installed: the terminal half of this test did not run");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    // The progress line: redrawn in place, with a bar and a percentage of the population.
+    assert!(text.contains("\r\x1b[2Kdrawcheck simulate: ["), "{text}");
+    assert!(text.contains("% · ") && text.contains(" profiles · "), "{text}");
+    // Then the summary, and the report.
+    assert!(text.contains("drawcheck simulate: 200000 profiles in "), "{text}");
+    assert!(text.contains("Population: 200,000 borrowers"), "{text}");
 }

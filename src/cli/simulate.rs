@@ -10,13 +10,14 @@
 use super::{load_pack, Failure};
 use drawcheck::calendar::parse_datetime;
 use drawcheck::population::generate::DEFAULT_AS_OF;
-use drawcheck::population::{csv as pcsv, profile_json, Config, FactIds, Generator, Impact, Report};
+use drawcheck::population::{csv as pcsv, profile_json, Config, FactIds, Generator, Impact, LineReader, Report};
 use drawcheck::verdict::{outline_pair, Comparison, Scratch};
 use drawcheck::{Pack, Profile};
 use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::ops::Range;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -233,12 +234,21 @@ struct Packs {
     sample: usize,
 }
 
-/// One thread's evaluation state: buffers and its own accumulator.
+/// One thread's state: its own accumulator, the buffers an evaluation works in, and one profile
+/// per pack, refilled for each borrower (no allocation per borrower once warmed up).
 struct Worker<'p> {
     packs: &'p Packs,
     before: Scratch,
     after: Scratch,
     impact: Impact,
+    /// The borrower's profile for the new pack.
+    new_profile: Profile,
+    /// For the baseline (used only when the packs' schemas differ).
+    base_profile: Profile,
+    /// JSON Lines readers for the new pack and (when the schemas differ) the baseline: one per
+    /// worker, as each remembers the last `as_of` it read.
+    new_reader: LineReader<'p>,
+    base_reader: Option<LineReader<'p>>,
 }
 
 impl<'p> Worker<'p> {
@@ -248,12 +258,19 @@ impl<'p> Worker<'p> {
             before: Scratch::default(),
             after: Scratch::default(),
             impact: Impact::new(&packs.base, &packs.new, packs.sample),
+            new_profile: Profile::empty(&packs.new.schema, DEFAULT_AS_OF),
+            base_profile: Profile::empty(&packs.base.schema, DEFAULT_AS_OF),
+            new_reader: LineReader::new(&packs.new.schema),
+            base_reader: (!packs.same_schema).then(|| LineReader::new(&packs.base.schema)),
         }
     }
 
-    /// Counts one borrower, given their profile for the new pack and for the baseline.
-    fn count(&mut self, row: u64, new_profile: &Profile, base_profile: &Profile) {
+    /// Counts the borrower the worker's profiles hold now (when both packs have the same
+    /// schema, only `new_profile` is read, and decided once for the rules the packs share).
+    fn count(&mut self, row: u64) {
         let packs = self.packs;
+        let new_profile = &self.new_profile;
+        let base_profile = if packs.same_schema { new_profile } else { &self.base_profile };
         let (before, after) = outline_pair(
             &packs.base,
             &packs.new,
@@ -266,6 +283,39 @@ impl<'p> Worker<'p> {
         self.impact.add(row, &before, &after, || profile_json(&packs.new.schema, new_profile));
     }
 
+    /// Makes generated borrowers `rows` and counts them.
+    fn generated(&mut self, gen: &Generated, rows: Range<u64>) -> u64 {
+        let n = rows.end - rows.start;
+        for i in rows {
+            let borrower = gen.gen.borrower(i);
+            gen.new_ids.fill(&borrower, &mut self.new_profile);
+            if !self.packs.same_schema {
+                gen.base_ids.fill(&borrower, &mut self.base_profile);
+            }
+            self.count(i);
+        }
+        n
+    }
+
+    /// Reads and counts the lines of a block of JSON Lines.
+    fn block(&mut self, block: Block) -> u64 {
+        let mut rest = block.bytes.as_slice();
+        let mut line_no = block.first_line;
+        loop {
+            let (line, next) = match find_newline(rest) {
+                Some(end) => (rest.get(..end).unwrap_or(&[]), rest.get(end + 1..)),
+                None => (rest, None),
+            };
+            self.line(line_no, line);
+            line_no += 1;
+            match next {
+                Some(next) => rest = next,
+                None => break,
+            }
+        }
+        line_no - block.first_line
+    }
+
     /// Reads one JSON Lines line and counts it (or its error).
     fn line(&mut self, line_no: u64, bytes: &[u8]) {
         let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
@@ -276,19 +326,55 @@ impl<'p> Worker<'p> {
             Ok(t) => t,
             Err(e) => return self.impact.bad_row(line_no, format!("not UTF-8 text (byte {})", e.valid_up_to() + 1)),
         };
-        let packs = self.packs;
-        let new_profile = match drawcheck::read_profile(&packs.new, text) {
-            Ok(p) => p,
-            Err(e) => return self.impact.bad_row(line_no, located(&e)),
-        };
-        if packs.same_schema {
-            self.count(line_no, &new_profile, &new_profile);
-        } else {
-            match drawcheck::read_profile(&packs.base, text) {
-                Ok(base_profile) => self.count(line_no, &new_profile, &base_profile),
-                Err(e) => self.impact.bad_row(line_no, format!("baseline pack: {}", located(&e))),
+        if let Err(e) = self.new_reader.read(text, &mut self.new_profile) {
+            return self.impact.bad_row(line_no, located(&e));
+        }
+        if let Some(base) = &mut self.base_reader {
+            if let Err(e) = base.read(text, &mut self.base_profile) {
+                return self.impact.bad_row(line_no, format!("baseline pack: {}", located(&e)));
             }
         }
+        self.count(line_no);
+    }
+
+    /// Reads and counts a batch of CSV records.
+    fn batch(&mut self, columns: &CsvColumns, batch: Batch) -> u64 {
+        let mut cells: Vec<&str> = Vec::new();
+        for (line, record) in &batch {
+            cells.clear();
+            let mut bad_utf8 = None;
+            for (i, cell) in record.iter().enumerate() {
+                match std::str::from_utf8(cell) {
+                    Ok(c) => cells.push(c),
+                    Err(_) => {
+                        bad_utf8 = Some(i + 1);
+                        break;
+                    }
+                }
+            }
+            if let Some(field) = bad_utf8 {
+                self.impact.bad_row(*line, format!("field {field} is not UTF-8 text"));
+                continue;
+            }
+            match columns.new.profile(&self.packs.new.schema, cells.iter().copied()) {
+                Ok(p) => self.new_profile = p,
+                Err(e) => {
+                    self.impact.bad_row(*line, e);
+                    continue;
+                }
+            }
+            if let Some(cols) = &columns.base {
+                match cols.profile(&self.packs.base.schema, cells.iter().copied()) {
+                    Ok(p) => self.base_profile = p,
+                    Err(e) => {
+                        self.impact.bad_row(*line, format!("baseline pack: {e}"));
+                        continue;
+                    }
+                }
+            }
+            self.count(*line);
+        }
+        batch.len() as u64
     }
 }
 
@@ -324,7 +410,7 @@ fn simulate(args: &SimArgs) -> Result<ExitCode, Failure> {
             let config = Config::new(args.seed, args.as_of.unwrap_or(DEFAULT_AS_OF)).with_window_of(&packs.base);
             let source =
                 format!("generated, seed {}, as of {}", args.seed, drawcheck::calendar::format_rfc3339(config.as_of));
-            (run_generated(&packs, config, n, threads, &progress), source)
+            (run_generated(&packs, config, n, threads, &progress).map_err(Failure)?, source)
         }
         (Some(path), None) => {
             let is_csv = std::path::Path::new(path).extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
@@ -336,11 +422,11 @@ fn simulate(args: &SimArgs) -> Result<ExitCode, Failure> {
                 (Box::new(file), size)
             };
             let impact = if is_csv {
-                run_csv(&packs, reader, size, threads, &progress).map_err(|e| Failure(format!("{path}: {e}")))?
+                run_csv(&packs, reader, size, threads, &progress)
             } else {
-                run_jsonl(&packs, reader, size, threads, &progress).map_err(|e| Failure(format!("{path}: {e}")))?
+                run_jsonl(&packs, reader, size, threads, &progress)
             };
-            (impact, format!("file: {path}"))
+            (impact.map_err(|e| Failure(format!("{path}: {e}")))?, format!("file: {path}"))
         }
     };
     progress.clear();
@@ -373,6 +459,45 @@ fn print_report(report: &Report, format: Format) -> Result<(), Failure> {
     }
 }
 
+// ------------------------------------------------------------------------------------------------
+// The worker pool: the same for every input
+// ------------------------------------------------------------------------------------------------
+
+/// Runs one [`Worker`] per thread. Each takes jobs from `next` until it returns `None` and does
+/// them with `work` (which returns how many rows the job held, for the progress line).
+/// Meanwhile this thread runs `feed`, which reads the input and hands out the jobs (closing the
+/// queue when it returns) and gives back its own accumulator, of the rows it could not even cut
+/// out of the input; then it shows progress until the workers are done. Returns every
+/// accumulator merged, or `feed`'s error.
+fn pool<J: Send>(
+    packs: &Packs,
+    threads: usize,
+    progress: &Progress,
+    total: Option<u64>,
+    next: impl Fn() -> Option<J> + Sync,
+    work: impl Fn(&mut Worker<'_>, J) -> u64 + Sync,
+    feed: impl FnOnce(&AtomicU64) -> Result<Impact, String>,
+) -> Result<Impact, String> {
+    let done = AtomicU64::new(0);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut worker = Worker::new(packs);
+                    while let Some(job) = next() {
+                        done.fetch_add(work(&mut worker, job), Ordering::Relaxed);
+                    }
+                    worker.impact
+                })
+            })
+            .collect();
+        let own = feed(&done);
+        let mut merged = gather(handles, progress, &done, total)?;
+        merged.merge(own?);
+        Ok(merged)
+    })
+}
+
 /// Joins the workers (showing progress meanwhile) and merges their accumulators.
 fn gather<'s>(
     handles: Vec<std::thread::ScopedJoinHandle<'s, Impact>>,
@@ -395,46 +520,40 @@ fn gather<'s>(
     merged.ok_or_else(|| "no worker thread ran".to_string())
 }
 
-fn run_generated(packs: &Packs, config: Config, n: u64, threads: usize, progress: &Progress) -> Impact {
-    let gen = Generator::new(config);
-    let next = AtomicU64::new(0);
-    let done = AtomicU64::new(0);
-    let result = std::thread::scope(|s| {
-        let handles = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut worker = Worker::new(packs);
-                    let new_ids = FactIds::resolve(&packs.new.schema);
-                    let base_ids = FactIds::resolve(&packs.base.schema);
-                    let mut new_profile = Profile::empty(&packs.new.schema, config.as_of);
-                    let mut base_profile = Profile::empty(&packs.base.schema, config.as_of);
-                    loop {
-                        let start = next.fetch_add(GEN_CHUNK, Ordering::Relaxed);
-                        if start >= n {
-                            break;
-                        }
-                        let end = (start + GEN_CHUNK).min(n);
-                        for i in start..end {
-                            let borrower = gen.borrower(i);
-                            new_ids.fill(&borrower, &mut new_profile);
-                            if packs.same_schema {
-                                worker.count(i, &new_profile, &new_profile);
-                            } else {
-                                base_ids.fill(&borrower, &mut base_profile);
-                                worker.count(i, &new_profile, &base_profile);
-                            }
-                        }
-                        done.fetch_add(end - start, Ordering::Relaxed);
-                    }
-                    worker.impact
-                })
-            })
-            .collect();
-        gather(handles, progress, &done, Some(n))
-    });
-    // Generating cannot fail; a worker that died is the only way here, and it leaves an empty report.
-    result.unwrap_or_else(|_| Impact::new(&packs.base, &packs.new, packs.sample))
+fn receive<T>(rx: &Mutex<Receiver<T>>) -> Option<T> {
+    rx.lock().ok()?.recv().ok()
 }
+
+// ------------------------------------------------------------------------------------------------
+// Generated populations
+// ------------------------------------------------------------------------------------------------
+
+/// What every worker shares in a generated run: the generator and where its facts go in each pack.
+struct Generated {
+    gen: Generator,
+    new_ids: FactIds,
+    base_ids: FactIds,
+}
+
+fn run_generated(packs: &Packs, config: Config, n: u64, threads: usize, progress: &Progress) -> Result<Impact, String> {
+    let shared = Generated {
+        gen: Generator::new(config),
+        new_ids: FactIds::resolve(&packs.new.schema),
+        base_ids: FactIds::resolve(&packs.base.schema),
+    };
+    // Each job is the next GEN_CHUNK borrowers: no queue, a counter.
+    let next_start = AtomicU64::new(0);
+    let next = || {
+        let start = next_start.fetch_add(GEN_CHUNK, Ordering::Relaxed);
+        (start < n).then(|| start..(start + GEN_CHUNK).min(n))
+    };
+    let nothing_to_read = |_: &AtomicU64| Ok(Impact::new(&packs.base, &packs.new, packs.sample));
+    pool(packs, threads, progress, Some(n), next, |w, rows| w.generated(&shared, rows), nothing_to_read)
+}
+
+// ------------------------------------------------------------------------------------------------
+// JSON Lines
+// ------------------------------------------------------------------------------------------------
 
 /// A block of whole lines, and the line number of its first.
 struct Block {
@@ -444,118 +563,86 @@ struct Block {
 
 fn run_jsonl(
     packs: &Packs,
-    mut reader: Box<dyn Read + Send>,
+    reader: Box<dyn Read + Send>,
     size: Option<u64>,
     threads: usize,
     progress: &Progress,
 ) -> Result<Impact, String> {
     let (tx, rx) = sync_channel::<Block>(threads * 2);
     let rx = Mutex::new(rx);
-    let done = AtomicU64::new(0);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut worker = Worker::new(packs);
-                    while let Some(block) = receive(&rx) {
-                        let mut rest = block.bytes.as_slice();
-                        let mut line_no = block.first_line;
-                        loop {
-                            let (line, next) = match find_newline(rest) {
-                                Some(end) => (rest.get(..end).unwrap_or(&[]), rest.get(end + 1..)),
-                                None => (rest, None),
-                            };
-                            worker.line(line_no, line);
-                            line_no += 1;
-                            match next {
-                                Some(next) => rest = next,
-                                None => break,
-                            }
-                        }
-                        done.fetch_add(line_no - block.first_line, Ordering::Relaxed);
-                    }
-                    worker.impact
-                })
-            })
-            .collect();
+    let feed = |done: &AtomicU64| cut_lines(packs, reader, size, progress, done, tx);
+    pool(packs, threads, progress, None, || receive(&rx), |w, block| w.block(block), feed)
+}
 
-        // This thread reads, cuts the input into blocks of whole lines and hands them out.
-        let mut own = Impact::new(&packs.base, &packs.new, packs.sample);
-        let mut read_error = None;
-        let mut carry: Vec<u8> = Vec::new();
-        let mut line_no: u64 = 1;
-        let mut skipping = false;
-        let mut bytes_read: u64 = 0;
-        loop {
-            let mut buf = std::mem::take(&mut carry);
-            buf.reserve(BLOCK_BYTES);
-            let before = buf.len();
-            match reader.by_ref().take(BLOCK_BYTES as u64).read_to_end(&mut buf) {
-                Ok(_) => {}
-                Err(e) => {
-                    read_error = Some(e.to_string());
-                    break;
+/// Reads the input, cuts it into blocks of whole lines and sends them to the workers; an
+/// over-long line is a bad row of its own. Returns those bad rows, or the read error.
+fn cut_lines(
+    packs: &Packs,
+    mut reader: Box<dyn Read + Send>,
+    size: Option<u64>,
+    progress: &Progress,
+    done: &AtomicU64,
+    tx: SyncSender<Block>,
+) -> Result<Impact, String> {
+    let mut own = Impact::new(&packs.base, &packs.new, packs.sample);
+    let mut carry: Vec<u8> = Vec::new();
+    let mut line_no: u64 = 1;
+    let mut skipping = false;
+    let mut bytes_read: u64 = 0;
+    loop {
+        let mut buf = std::mem::take(&mut carry);
+        buf.reserve(BLOCK_BYTES);
+        let before = buf.len();
+        reader.by_ref().take(BLOCK_BYTES as u64).read_to_end(&mut buf).map_err(|e| e.to_string())?;
+        let got = buf.len() - before;
+        bytes_read += got as u64;
+        progress.show(done.load(Ordering::Relaxed), None, Some((bytes_read, size)));
+        let eof = got == 0;
+        if skipping {
+            // The rest of an over-long line: drop it up to its end.
+            match buf.iter().position(|b| *b == b'\n') {
+                Some(end) => {
+                    buf.drain(..=end);
+                    skipping = false;
+                    line_no += 1;
+                }
+                None if eof => break,
+                None => continue,
+            }
+        }
+        if !eof {
+            match buf.iter().rposition(|b| *b == b'\n') {
+                Some(last) => carry = buf.split_off(last + 1),
+                None if buf.len() > MAX_LINE_BYTES => {
+                    own.bad_row(line_no, format!("the line is longer than {MAX_LINE_BYTES} bytes"));
+                    skipping = true;
+                    continue;
+                }
+                None => {
+                    carry = buf;
+                    continue;
                 }
             }
-            let got = buf.len() - before;
-            bytes_read += got as u64;
-            progress.show(done.load(Ordering::Relaxed), None, Some((bytes_read, size)));
-            let eof = got == 0;
-            if skipping {
-                // The rest of an over-long line: drop it up to its end.
-                match buf.iter().position(|b| *b == b'\n') {
-                    Some(end) => {
-                        buf.drain(..=end);
-                        skipping = false;
-                        line_no += 1;
-                    }
-                    None if eof => break,
-                    None => continue,
-                }
-            }
-            if !eof {
-                match buf.iter().rposition(|b| *b == b'\n') {
-                    Some(last) => carry = buf.split_off(last + 1),
-                    None if buf.len() > MAX_LINE_BYTES => {
-                        own.bad_row(line_no, format!("the line is longer than {MAX_LINE_BYTES} bytes"));
-                        skipping = true;
-                        continue;
-                    }
-                    None => {
-                        carry = buf;
-                        continue;
-                    }
-                }
-            }
-            if buf.is_empty() {
-                if eof {
-                    break;
-                }
-                continue;
-            }
-            // A block ends with the newline of its last line; drop it so `split` makes no empty tail.
-            let lines = count_newlines(&buf);
-            let ends_with_newline = buf.last() == Some(&b'\n');
-            if ends_with_newline {
-                buf.pop();
-            }
-            let block = Block { first_line: line_no, bytes: buf };
-            line_no += if ends_with_newline { lines } else { lines + 1 };
-            if tx.send(block).is_err() {
-                break;
-            }
+        }
+        if buf.is_empty() {
             if eof {
                 break;
             }
+            continue;
         }
-        drop(tx);
-        let mut merged = gather(handles, progress, &done, None)?;
-        merged.merge(own);
-        match read_error {
-            Some(e) => Err(e),
-            None => Ok(merged),
+        // A block ends with the newline of its last line; drop it so `split` makes no empty tail.
+        let lines = count_newlines(&buf);
+        let ends_with_newline = buf.last() == Some(&b'\n');
+        if ends_with_newline {
+            buf.pop();
         }
-    })
+        let block = Block { first_line: line_no, bytes: buf };
+        line_no += if ends_with_newline { lines } else { lines + 1 };
+        if tx.send(block).is_err() || eof {
+            break;
+        }
+    }
+    Ok(own)
 }
 
 /// Eight bytes at a time: `0x01` in every byte, `0x80` in every byte, `\n` in every byte.
@@ -593,12 +680,18 @@ fn count_newlines(bytes: &[u8]) -> u64 {
     n + words.remainder().iter().filter(|b| **b == b'\n').count() as u64
 }
 
-fn receive<T>(rx: &Mutex<Receiver<T>>) -> Option<T> {
-    rx.lock().ok()?.recv().ok()
-}
+// ------------------------------------------------------------------------------------------------
+// CSV
+// ------------------------------------------------------------------------------------------------
 
 /// A batch of CSV records: (line, cells as bytes).
 type Batch = Vec<(u64, csv::ByteRecord)>;
+
+/// Where each column goes in each pack's profiles (the baseline's only when its schema differs).
+struct CsvColumns {
+    new: pcsv::Columns,
+    base: Option<pcsv::Columns>,
+}
 
 fn run_csv(
     packs: &Packs,
@@ -610,9 +703,8 @@ fn run_csv(
     let mut csv_reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(reader);
     let headers = csv_reader.byte_headers().map_err(|e| e.to_string())?.clone();
     let header_text: Vec<&str> = headers.iter().map(|h| std::str::from_utf8(h).unwrap_or("\u{fffd}")).collect();
-    let new_columns =
-        pcsv::Columns::new(&packs.new.schema, header_text.iter().copied()).map_err(|e| format!("line 1: {e}"))?;
-    let base_columns = if packs.same_schema {
+    let new = pcsv::Columns::new(&packs.new.schema, header_text.iter().copied()).map_err(|e| format!("line 1: {e}"))?;
+    let base = if packs.same_schema {
         None
     } else {
         Some(
@@ -620,95 +712,52 @@ fn run_csv(
                 .map_err(|e| format!("line 1 (baseline pack): {e}"))?,
         )
     };
-
+    let columns = CsvColumns { new, base };
     let (tx, rx) = sync_channel::<Batch>(threads * 2);
     let rx = Mutex::new(rx);
-    let done = AtomicU64::new(0);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut worker = Worker::new(packs);
-                    while let Some(batch) = receive(&rx) {
-                        let mut cells: Vec<&str> = Vec::new();
-                        for (line, record) in &batch {
-                            cells.clear();
-                            let mut bad_utf8 = None;
-                            for (i, cell) in record.iter().enumerate() {
-                                match std::str::from_utf8(cell) {
-                                    Ok(c) => cells.push(c),
-                                    Err(_) => {
-                                        bad_utf8 = Some(i + 1);
-                                        break;
-                                    }
-                                }
-                            }
-                            if let Some(field) = bad_utf8 {
-                                worker.impact.bad_row(*line, format!("field {field} is not UTF-8 text"));
-                                continue;
-                            }
-                            let new_profile = match new_columns.profile(&packs.new.schema, cells.iter().copied()) {
-                                Ok(p) => p,
-                                Err(e) => {
-                                    worker.impact.bad_row(*line, e);
-                                    continue;
-                                }
-                            };
-                            match &base_columns {
-                                None => worker.count(*line, &new_profile, &new_profile),
-                                Some(cols) => match cols.profile(&packs.base.schema, cells.iter().copied()) {
-                                    Ok(base_profile) => worker.count(*line, &new_profile, &base_profile),
-                                    Err(e) => worker.impact.bad_row(*line, format!("baseline pack: {e}")),
-                                },
-                            }
-                        }
-                        done.fetch_add(batch.len() as u64, Ordering::Relaxed);
-                    }
-                    worker.impact
-                })
-            })
-            .collect();
+    let feed = |done: &AtomicU64| cut_records(packs, csv_reader, size, progress, done, tx);
+    pool(packs, threads, progress, None, || receive(&rx), |w, batch| w.batch(&columns, batch), feed)
+}
 
-        let mut own = Impact::new(&packs.base, &packs.new, packs.sample);
-        let mut read_error = None;
-        let mut batch: Batch = Vec::with_capacity(BATCH_ROWS);
-        loop {
-            let mut record = csv::ByteRecord::new();
-            match csv_reader.read_byte_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {
-                    let line = record.position().map_or(0, |p| p.line());
-                    batch.push((line, record));
-                }
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    match e.kind() {
-                        csv::ErrorKind::Io(_) => {
-                            read_error = Some(e.to_string());
-                            break;
-                        }
-                        _ => own.bad_row(line, e.to_string()),
-                    }
+/// Reads the records and sends them to the workers in batches; a record the CSV reader cannot
+/// split is a bad row of its own. Returns those bad rows, or the read error.
+fn cut_records(
+    packs: &Packs,
+    mut csv_reader: csv::Reader<Box<dyn Read + Send>>,
+    size: Option<u64>,
+    progress: &Progress,
+    done: &AtomicU64,
+    tx: SyncSender<Batch>,
+) -> Result<Impact, String> {
+    let mut own = Impact::new(&packs.base, &packs.new, packs.sample);
+    let mut batch: Batch = Vec::with_capacity(BATCH_ROWS);
+    loop {
+        let mut record = csv::ByteRecord::new();
+        match csv_reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line());
+                batch.push((line, record));
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                match e.kind() {
+                    csv::ErrorKind::Io(_) => return Err(e.to_string()),
+                    _ => own.bad_row(line, e.to_string()),
                 }
             }
-            if batch.len() >= BATCH_ROWS {
-                progress.show(done.load(Ordering::Relaxed), None, Some((csv_reader.position().byte(), size)));
-                if tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS))).is_err() {
-                    break;
-                }
+        }
+        if batch.len() >= BATCH_ROWS {
+            progress.show(done.load(Ordering::Relaxed), None, Some((csv_reader.position().byte(), size)));
+            if tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS))).is_err() {
+                break;
             }
         }
-        if !batch.is_empty() {
-            let _ = tx.send(batch);
-        }
-        drop(tx);
-        let mut merged = gather(handles, progress, &done, None)?;
-        merged.merge(own);
-        match read_error {
-            Some(e) => Err(e),
-            None => Ok(merged),
-        }
-    })
+    }
+    if !batch.is_empty() {
+        let _ = tx.send(batch);
+    }
+    Ok(own)
 }
 
 fn mb(bytes: u64) -> f64 {
@@ -731,7 +780,7 @@ impl Progress {
     }
 
     /// Shows `done` profiles of `total` (if known), or, while a file is read, `bytes` read of its
-    /// size (if known): a percentage, the count, the rate and the time so far.
+    /// size (if known). Redrawn at most ten times a second.
     fn show(&self, done: u64, total: Option<u64>, bytes: Option<(u64, Option<u64>)>) {
         if !self.on {
             return;
@@ -742,19 +791,8 @@ impl Progress {
             return;
         }
         *last = Some(now);
-        let secs = now.duration_since(self.started).as_secs_f64();
-        let pct = |part: u64, whole: u64| format!("{:>3}% · ", part.min(whole) * 100 / whole.max(1));
-        let (pct, read) = match (bytes, total) {
-            (Some((read, Some(size))), _) => (pct(read, size), format!("{:.1} of {:.1} MB · ", mb(read), mb(size))),
-            (Some((read, None)), _) => (String::new(), format!("{:.1} MB · ", mb(read))),
-            (None, Some(t)) => (pct(done, t), String::new()),
-            (None, None) => (String::new(), String::new()),
-        };
-        let rate = done as f64 / secs.max(1e-3) / 1e3;
-        let _ = write!(
-            std::io::stderr(),
-            "\r\x1b[2Kdrawcheck simulate: {pct}{read}{done} profiles · {rate:.0} k/s · {secs:.1} s"
-        );
+        let line = progress_line(done, total, bytes, now.duration_since(self.started).as_secs_f64());
+        let _ = write!(std::io::stderr(), "\r\x1b[2K{line}");
     }
 
     fn clear(&self) {
@@ -764,10 +802,57 @@ impl Progress {
     }
 }
 
+/// The progress line: a bar and a percentage when the end is known (the file's size, or the
+/// population's), the megabytes read, the profiles done, the rate and the time so far.
+fn progress_line(done: u64, total: Option<u64>, bytes: Option<(u64, Option<u64>)>, secs: f64) -> String {
+    const WIDTH: u64 = 24;
+    let (part, whole) = match (bytes, total) {
+        (Some((read, Some(size))), _) => (read, Some(size)),
+        (None, Some(t)) => (done, Some(t)),
+        _ => (0, None),
+    };
+    let bar = match whole {
+        Some(whole) => {
+            let (part, whole) = (part.min(whole), whole.max(1));
+            let filled = (part * WIDTH / whole) as usize;
+            let empty = WIDTH as usize - filled;
+            format!("[{}{}] {:>3}% · ", "#".repeat(filled), "-".repeat(empty), part * 100 / whole)
+        }
+        None => String::new(),
+    };
+    let read = match bytes {
+        Some((read, Some(size))) => format!("{:.1} of {:.1} MB · ", mb(read), mb(size)),
+        Some((read, None)) => format!("{:.1} MB · ", mb(read)),
+        None => String::new(),
+    };
+    let rate = done as f64 / secs.max(1e-3) / 1e3;
+    format!("drawcheck simulate: {bar}{read}{done} profiles · {rate:.0} k/s · {secs:.1} s")
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
-    use super::{count_newlines, find_newline};
+    use super::{count_newlines, find_newline, progress_line};
+
+    #[test]
+    fn the_progress_line_shows_a_bar_when_the_end_is_known() {
+        assert_eq!(
+            progress_line(250_000, Some(1_000_000), None, 0.5),
+            "drawcheck simulate: [######------------------]  25% · 250000 profiles · 500 k/s · 0.5 s"
+        );
+        // A file of known size: the bar follows the bytes read.
+        assert_eq!(
+            progress_line(1_000, None, Some((3_000_000, Some(4_000_000))), 2.0),
+            "drawcheck simulate: [##################------]  75% · 3.0 of 4.0 MB · 1000 profiles · 0 k/s · 2.0 s"
+        );
+        // Standard input: no end, so no bar.
+        assert_eq!(
+            progress_line(0, None, Some((1_500_000, None)), 1.0),
+            "drawcheck simulate: 1.5 MB · 0 profiles · 0 k/s · 1.0 s"
+        );
+        let done = progress_line(7, Some(7), None, 1.0);
+        assert!(done.contains("[########################] 100%"), "{done}");
+    }
 
     #[test]
     fn newlines_are_found_and_counted_as_a_byte_scan_would() {

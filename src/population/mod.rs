@@ -5,6 +5,8 @@
 //!   across every threshold. Borrower `i` of seed `s` is the same whatever else is generated, so
 //!   the work splits across threads freely.
 //! - [`csv`]: a CSV row whose headers are the contract's dotted paths, as a profile.
+//! - [`jsonl`]: a JSON Lines profile read fast into a reused profile (the general reader for
+//!   anything unusual, so the outcome is the same).
 //! - [`report`]: the impact report, an accumulator of (before, after) [`Outline`](crate::verdict::Outline)s
 //!   that merges across threads, and its table, JSON and CSV forms.
 //!
@@ -12,9 +14,11 @@
 
 pub mod csv;
 pub mod generate;
+pub mod jsonl;
 pub mod report;
 
 pub use generate::{Borrower, Config, FactIds, Generator};
+pub use jsonl::LineReader;
 pub use report::{Impact, Report};
 
 use crate::calendar::format_rfc3339;
