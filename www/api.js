@@ -29,6 +29,10 @@ export class Engine {
   explain(profile, options) {
     return JSON.parse(this.#raw.explain(text(profile), JSON.stringify(options ?? {})));
   }
+  /** The path back to drawing (`null` when nothing restricts it), with the verdict it starts from. */
+  recourse(profile, options) {
+    return planOf(this.check(profile, options));
+  }
   /** The pack's id, version, sha256, rules and facts. */
   info() {
     return JSON.parse(this.#raw.report()).pack;
@@ -39,10 +43,24 @@ export class Engine {
   }
 }
 
-/** Compiles a rule pack's TOML text: a tagged answer, never an exception. */
-export function compilePack(packText) {
+function planOf(answer) {
+  return answer.type === 'success' ? { type: 'success', recourse: answer.verdict.recourse, verdict: answer.verdict } : answer;
+}
+
+/**
+ * Compiles a rule pack's TOML text: a tagged answer, never an exception. With `{ sha256 }` (hex),
+ * a pack whose hash differs is refused: a failure whose one error says both hashes.
+ */
+export function compilePack(packText, options) {
   const raw = new RawEngine(packText);
   const report = JSON.parse(raw.report());
+  const pin = options?.sha256?.toLowerCase();
+  if (report.type === 'success' && pin && pin !== report.pack.sha256) {
+    raw.free();
+    const message = `refused: the rule pack's sha256 is ${report.pack.sha256}, but it was pinned to ${pin}`;
+    const error = { severity: 'error', message, hint: null, line: 0, column: 0, end_line: 0, end_column: 0, rule: null };
+    return { type: 'failure', errors: [error] };
+  }
   if (report.type !== 'success') {
     raw.free();
     return report;
@@ -66,6 +84,11 @@ export function check(profile, options) {
 /** Explains a profile against the embedded default pack. */
 export function explain(profile, options) {
   return defaultEngine_().explain(profile, options);
+}
+
+/** The path back to drawing against the embedded default pack. */
+export function recourse(profile, options) {
+  return defaultEngine_().recourse(profile, options);
 }
 
 /** The embedded default pack's TOML text. */

@@ -6,3 +6,5 @@ await init();
 performance.mark('drawcheck:wasm-ready');
 mountPage(document.getElementById('app'));
 performance.mark('drawcheck:mounted');
+// The host bridge (docs/embedding.md), only when embedded: framed, a fragment, or a native channel.
+if (parent !== window || location.hash || window.DrawcheckHost || window.webkit?.messageHandlers?.drawcheck) await import('./bridge.js');

@@ -15,11 +15,10 @@ use crate::calendar::{date_in, format_rfc3339, in_zone, parse_datetime};
 use crate::i18n::{self, Locale};
 use crate::money::Fen;
 use crate::pack::{Pack, RuleScope};
-use crate::profile::{self, ProfileError};
+use crate::profile::{self, Profile, ProfileError};
 use crate::schema::{Fact, FactId, FactKind, Schema};
 use crate::value::Scalar;
 use crate::verdict::{Options, Reason, StepOut, Verdict};
-use gloo_storage::{LocalStorage, Storage};
 use std::cell::RefCell;
 use time::{OffsetDateTime, UtcOffset};
 use wasm_bindgen::prelude::*;
@@ -125,9 +124,16 @@ fn listen(root: &Element, kind: &str, handler: fn(&mut App, &Event)) {
 
 /// The remembered language, else the browser's language if drawcheck speaks it, else zh-CN.
 fn initial_locale() -> Locale {
-    let stored = LocalStorage::get::<String>(LANG_KEY).ok().and_then(|t| Locale::parse(&t));
+    let stored =
+        storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten()).and_then(|t| Locale::parse(t.trim_matches('"')));
     let browser = || web_sys::window().and_then(|w| w.navigator().language()).and_then(|t| Locale::parse(&t));
     stored.or_else(browser).unwrap_or(Locale::ZhCn)
+}
+
+/// The page's localStorage, where the browser gives one: a third-party iframe (blocked storage) or
+/// a webview may not, and gloo-storage's `LocalStorage` then threw and the page never mounted.
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// The device clock as RFC 3339 with its local offset, to the second.
@@ -161,6 +167,11 @@ fn load_persona(app: &mut App, index: usize) {
     let Some((_, text)) = PERSONAS.get(index) else { return };
     let Ok(p) = profile::from_json(&app.pack.schema, text) else { return };
     app.persona = index;
+    fill(app, &p);
+}
+
+/// Puts a profile's `as_of` and facts into the state, as the form's texts.
+fn fill(app: &mut App, p: &Profile) {
     app.as_of = format_rfc3339(p.as_of);
     let zone = p.as_of.offset();
     for (i, slot) in app.values.iter_mut().enumerate() {
@@ -243,6 +254,27 @@ fn label(fact: &Fact, locale: Locale) -> &str {
     let own = fact.labels.get(locale_index(locale)).and_then(Option::as_deref);
     let other = fact.labels.get(locale_index(locale.other())).and_then(Option::as_deref);
     own.or(other).unwrap_or(&fact.path)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The host bridge's hooks (src/web/bridge.rs)
+// ---------------------------------------------------------------------------------------------
+
+/// Shows a host's profile as if the borrower had typed it, with the host's rule pack (else the
+/// page's), in the profile's language (else the page's). A profile the pack's schema refuses
+/// leaves the page as it was.
+pub(crate) fn show(text: &str, pack: Option<Pack>) {
+    with_app(|app| {
+        let Ok(p) = profile::from_json(&pack.as_ref().unwrap_or(&app.pack).schema, text) else { return };
+        if let Some(pack) = pack {
+            app.groups = layout(&pack.schema);
+            app.values = vec![String::new(); pack.schema.facts().len()];
+            app.pack = pack;
+        }
+        fill(app, &p);
+        app.locale = p.locale.unwrap_or(app.locale);
+        render_all(app);
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -899,7 +931,10 @@ fn on_click(app: &mut App, e: &Event) {
     match button.get_attribute("id").as_deref().unwrap_or("") {
         "lang" => {
             app.locale = app.locale.other();
-            let _ = LocalStorage::set(LANG_KEY, app.locale.tag());
+            if let Some(s) = storage() {
+                // JSON text, as gloo-storage wrote it before.
+                let _ = s.set_item(LANG_KEY, &["\"", app.locale.tag(), "\""].concat());
+            }
             render_all(app);
             if let Some(b) = app.doc.get_element_by_id("lang") {
                 dom::focus(&b);
