@@ -7,11 +7,13 @@
 //!   screen), and the handle the panels talk through.
 //! - [`editor`]: the rule pack as text with line numbers, diagnostics as you type, hash and version,
 //!   reset / load / download.
+//! - [`profile`]: the profile on screen: persona picker, JSON text, `as_of`.
 //! - [`compare`]: the verdict under both packs side by side, what changed, and the trace.
 //! - [`population`]: the what-if panel: a generated or loaded population, run in a worker with
 //!   progress and cancel, the impact report, its charts and exports.
 //! - [`charts`]: small SVG charts (no framework).
 //! - [`worker`]: the Web Worker (gloo-worker) that evaluates a population under two packs.
+//! - [`strings`]: the studio's own words in zh-CN and en; [`dom`]: a tiny element builder.
 //!
 //! Like the borrower's page, it sets every text as text and makes no request.
 #![cfg(target_arch = "wasm32")]
@@ -19,8 +21,11 @@
 mod app;
 mod charts;
 mod compare;
+mod dom;
 mod editor;
 mod population;
+mod profile;
+mod strings;
 mod worker;
 
 use wasm_bindgen::prelude::*;

@@ -1,4 +1,564 @@
-//! The population worker (gloo-worker). (Skeleton: helper B fills it in.)
+//! The population worker (gloo-worker), what it is asked, and the partial result it returns.
+//!
+//! The main thread (`population.rs`) drives each worker with small jobs — a range of generated
+//! borrowers, or a block of whole lines of a file — keeping two in flight per worker, so a worker
+//! is never busy for more than a few tens of milliseconds: progress arrives as each job ends, and
+//! a cancel (dropping the bridge; gloo then closes the worker) takes effect at once.
+//!
+//! Each worker counts into its own [`Impact`] (the core's accumulator, exactly as the CLI's
+//! threads do). At the end it ships a [`Part`]: the counts of its finished report, exact totals,
+//! the raw available amounts (exact medians need every amount), its sample and its bad rows. The
+//! parts merge on the main thread ([`Part::merge`]) into the [`Report`] the CLI prints for the same
+//! population ([`Part::into_report`]).
+
+use drawcheck::population::generate::DEFAULT_AS_OF;
+use drawcheck::population::report::{Amounts, BadRow, RuleRow, StatusRow, Transition, MAX_BAD_ROWS, STATUSES};
+use drawcheck::population::{csv as pcsv, profile_json, Config, FactIds, Generator, Impact, Report};
+use drawcheck::verdict::{outline_pair, Comparison, Scratch};
+use drawcheck::{money::Fen, Pack, Profile, Status};
+use gloo_worker::{HandlerId, Registrable, Worker, WorkerScope};
+use serde::{Deserialize, Serialize};
+
+/// How many affected borrowers the report shows (the CLI's default `--sample`).
+pub const SAMPLE: usize = 20;
+
+/// Where the rows of a run come from.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Source {
+    /// The core's synthetic population of this seed (borrower `i` is the same on every worker).
+    Generated { seed: u64 },
+    /// JSON Lines: one profile per line.
+    JsonLines,
+    /// CSV whose headers (given here) are the contract's dotted paths.
+    Csv { header: Vec<String> },
+}
+
+/// A job for a worker. `run` tells answers of a cancelled run from the current one's.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Job {
+    /// Compile both packs and start an empty accumulator.
+    Start { run: u32, baseline: String, new: String, source: Source },
+    /// Count generated borrowers `start..end`.
+    Generate { run: u32, start: u64, end: u64 },
+    /// Count a block of whole lines (JSON Lines) or whole records (CSV) whose first is `first_line`.
+    Lines { run: u32, first_line: u64, bytes: Vec<u8> },
+    /// Send the accumulated [`Part`].
+    Finish { run: u32 },
+}
+
+/// A worker's answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Answer {
+    /// The run cannot go on (a pack that does not compile, CSV headers that are not paths).
+    Failed { run: u32, message: String },
+    /// A job is done: `rows` profiles counted (bad rows included).
+    Done { run: u32, rows: u64 },
+    /// The worker's share of the run.
+    Part { run: u32, part: Box<Part> },
+}
+
+/// One worker's share of a run: everything [`Impact::merge`] adds up, in a form that crosses
+/// between workers (the core's `Impact` is not serializable; see the report to the lead).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Part {
+    pub population: u64,
+    /// By status, in [`STATUSES`] order.
+    pub before: [u64; 6],
+    pub after: [u64; 6],
+    pub matrix: [[u64; 6]; 6],
+    /// How often each rule fired: (rule id, under the baseline, under the new pack).
+    pub fired: Vec<(String, u64, u64)>,
+    /// Exact totals, in fen.
+    pub total_before: i128,
+    pub total_after: i128,
+    /// Every available amount, in fen (for the exact medians).
+    pub amounts_before: Vec<i64>,
+    pub amounts_after: Vec<i64>,
+    pub affected: u64,
+    pub raised: u64,
+    pub lowered: u64,
+    /// The worker's sample of affected borrowers: (row, profile as contract JSON text).
+    pub sample: Vec<(u64, String)>,
+    pub bad_total: u64,
+    /// The first bad rows by line: (line, message).
+    pub bad: Vec<(u64, String)>,
+}
+
+/// Both packs of a run, compiled once per pair of texts and kept between runs.
+struct Packs {
+    texts: (String, String),
+    base: Pack,
+    new: Pack,
+    comparison: Comparison,
+    same_schema: bool,
+}
+
+/// What a generated run reuses between borrowers: the generator and one profile per pack.
+struct Generated {
+    gen: Generator,
+    new_ids: FactIds,
+    base_ids: FactIds,
+    new_profile: Profile,
+    base_profile: Profile,
+}
+
+/// What a CSV run reuses between records: where each column goes in each pack's profiles.
+struct CsvColumns {
+    new: pcsv::Columns,
+    base: Option<pcsv::Columns>,
+}
+
+/// One run's accumulators.
+struct Run {
+    id: u32,
+    impact: Impact,
+    amounts_before: Vec<i64>,
+    amounts_after: Vec<i64>,
+    before: Scratch,
+    after: Scratch,
+    generated: Option<Generated>,
+    csv: Option<CsvColumns>,
+    /// Rows that could not be read (the accumulator counts them, but does not say how many).
+    bad_rows: u64,
+}
+
+/// The worker: the packs of the last run and the current run's accumulators.
+pub struct PopulationWorker {
+    packs: Option<Packs>,
+    run: Option<Run>,
+}
+
+impl Worker for PopulationWorker {
+    type Message = ();
+    type Input = Job;
+    type Output = Answer;
+
+    fn create(_scope: &WorkerScope<Self>) -> Self {
+        PopulationWorker { packs: None, run: None }
+    }
+
+    fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
+
+    fn received(&mut self, scope: &WorkerScope<Self>, job: Job, id: HandlerId) {
+        if let Some(answer) = self.handle(job) {
+            scope.respond(id, answer);
+        }
+    }
+}
 
 /// Registers this module as the worker's handler (called in the worker's global scope).
-pub fn register() {}
+pub fn register() {
+    PopulationWorker::registrar().register();
+}
+
+impl PopulationWorker {
+    fn handle(&mut self, job: Job) -> Option<Answer> {
+        match job {
+            Job::Start { run, baseline, new, source } => {
+                self.start(run, baseline, new, source).err().map(|message| Answer::Failed { run, message })
+            }
+            Job::Generate { run, start, end } => {
+                self.generate(run, start, end);
+                Some(Answer::Done { run, rows: end.saturating_sub(start) })
+            }
+            Job::Lines { run, first_line, bytes } => {
+                Some(Answer::Done { run, rows: self.lines(run, first_line, &bytes) })
+            }
+            Job::Finish { run } => {
+                let part = self.finish(run)?;
+                Some(Answer::Part { run, part: Box::new(part) })
+            }
+        }
+    }
+
+    fn start(&mut self, id: u32, baseline: String, new: String, source: Source) -> Result<(), String> {
+        self.run = None;
+        if self.packs.as_ref().is_none_or(|p| p.texts.0 != baseline || p.texts.1 != new) {
+            self.packs = None;
+            let base =
+                drawcheck::compile_pack(&baseline).map_err(|_| "the shipped pack does not compile".to_string())?;
+            let new_pack = drawcheck::compile_pack(&new).map_err(|_| "the edited pack does not compile".to_string())?;
+            let comparison = Comparison::new(&base, &new_pack);
+            let same_schema = base.schema == new_pack.schema;
+            self.packs = Some(Packs { texts: (baseline, new), base, new: new_pack, comparison, same_schema });
+        }
+        let packs = self.packs.as_ref().ok_or("no packs")?;
+        let mut run = Run {
+            id,
+            impact: Impact::new(&packs.base, &packs.new, SAMPLE),
+            amounts_before: Vec::new(),
+            amounts_after: Vec::new(),
+            before: Scratch::default(),
+            after: Scratch::default(),
+            generated: None,
+            csv: None,
+            bad_rows: 0,
+        };
+        match source {
+            Source::Generated { seed } => {
+                let config = generated_config(seed, &packs.base);
+                run.generated = Some(Generated {
+                    gen: Generator::new(config),
+                    new_ids: FactIds::resolve(&packs.new.schema),
+                    base_ids: FactIds::resolve(&packs.base.schema),
+                    new_profile: Profile::empty(&packs.new.schema, config.as_of),
+                    base_profile: Profile::empty(&packs.base.schema, config.as_of),
+                });
+            }
+            Source::JsonLines => {}
+            Source::Csv { header } => run.csv = Some(csv_columns(packs, &header)?),
+        }
+        self.run = Some(run);
+        Ok(())
+    }
+
+    fn generate(&mut self, id: u32, start: u64, end: u64) {
+        let (Some(packs), Some(run)) = (self.packs.as_ref(), self.run.as_mut()) else { return };
+        if run.id != id {
+            return;
+        }
+        let Some(mut g) = run.generated.take() else { return };
+        for i in start..end {
+            let borrower = g.gen.borrower(i);
+            g.new_ids.fill(&borrower, &mut g.new_profile);
+            if packs.same_schema {
+                run.count(packs, i, &g.new_profile, &g.new_profile);
+            } else {
+                g.base_ids.fill(&borrower, &mut g.base_profile);
+                run.count(packs, i, &g.new_profile, &g.base_profile);
+            }
+        }
+        run.generated = Some(g);
+    }
+
+    /// Counts a block of a file; returns how many rows it held (bad rows included).
+    fn lines(&mut self, id: u32, first_line: u64, bytes: &[u8]) -> u64 {
+        let (Some(packs), Some(run)) = (self.packs.as_ref(), self.run.as_mut()) else { return 0 };
+        if run.id != id {
+            return 0;
+        }
+        let before = run.impact.population() + run.bad_total();
+        if run.csv.is_some() {
+            run.csv_block(packs, first_line, bytes);
+        } else {
+            for (k, line) in bytes.split(|b| *b == b'\n').enumerate() {
+                run.json_line(packs, first_line + k as u64, line);
+            }
+        }
+        (run.impact.population() + run.bad_total()).saturating_sub(before)
+    }
+
+    fn finish(&mut self, id: u32) -> Option<Part> {
+        let packs = self.packs.as_ref()?;
+        let run = self.run.take_if(|r| r.id == id)?;
+        let Run { impact, amounts_before, amounts_after, .. } = run;
+        let report = impact.finish("", &packs.base, &packs.new);
+        Some(Part::of(report, amounts_before, amounts_after))
+    }
+}
+
+/// The config of a generated population: the CLI's (`simulate --generate N --seed S`).
+pub fn generated_config(seed: u64, baseline: &Pack) -> Config {
+    Config::new(seed, DEFAULT_AS_OF).with_window_of(baseline)
+}
+
+fn csv_columns(packs: &Packs, header: &[String]) -> Result<CsvColumns, String> {
+    let cells = || header.iter().map(String::as_str);
+    let new = pcsv::Columns::new(&packs.new.schema, cells()).map_err(|e| format!("line 1: {e}"))?;
+    let base = if packs.same_schema {
+        None
+    } else {
+        Some(pcsv::Columns::new(&packs.base.schema, cells()).map_err(|e| format!("line 1 (baseline pack): {e}"))?)
+    };
+    Ok(CsvColumns { new, base })
+}
+
+impl Run {
+    fn bad_total(&self) -> u64 {
+        self.bad_rows
+    }
+
+    /// Counts one borrower, given their profile for the new pack and for the baseline.
+    fn count(&mut self, packs: &Packs, row: u64, new_profile: &Profile, base_profile: &Profile) {
+        let (before, after) = outline_pair(
+            &packs.base,
+            &packs.new,
+            &packs.comparison,
+            base_profile,
+            new_profile,
+            &mut self.before,
+            &mut self.after,
+        );
+        self.amounts_before.push(i64::try_from(before.available.0).unwrap_or(i64::MAX));
+        self.amounts_after.push(i64::try_from(after.available.0).unwrap_or(i64::MAX));
+        self.impact.add(row, &before, &after, || profile_json(&packs.new.schema, new_profile));
+    }
+
+    fn bad_row(&mut self, line: u64, message: String) {
+        self.bad_rows += 1;
+        self.impact.bad_row(line, message);
+    }
+
+    /// One JSON Lines line, as the CLI reads it (blank lines are skipped, not bad).
+    fn json_line(&mut self, packs: &Packs, line_no: u64, bytes: &[u8]) {
+        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return;
+        }
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => return self.bad_row(line_no, format!("not UTF-8 text (byte {})", e.valid_up_to() + 1)),
+        };
+        let new_profile = match drawcheck::read_profile(&packs.new, text) {
+            Ok(p) => p,
+            Err(e) => return self.bad_row(line_no, located(&e)),
+        };
+        if packs.same_schema {
+            self.count(packs, line_no, &new_profile, &new_profile);
+        } else {
+            match drawcheck::read_profile(&packs.base, text) {
+                Ok(base_profile) => self.count(packs, line_no, &new_profile, &base_profile),
+                Err(e) => self.bad_row(line_no, format!("baseline pack: {}", located(&e))),
+            }
+        }
+    }
+
+    /// A block of whole CSV records (no header), as the CLI reads them.
+    fn csv_block(&mut self, packs: &Packs, first_line: u64, bytes: &[u8]) {
+        let Some(columns) = self.csv.take() else { return };
+        let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(bytes);
+        let mut record = csv::ByteRecord::new();
+        let at = |line: u64| first_line + line.saturating_sub(1);
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = at(e.position().map_or(1, |p| p.line()));
+                    self.bad_row(line, e.to_string());
+                    continue;
+                }
+            }
+            let line = at(record.position().map_or(1, |p| p.line()));
+            let mut cells: Vec<&str> = Vec::with_capacity(record.len());
+            let mut bad_utf8 = None;
+            for (i, cell) in record.iter().enumerate() {
+                match std::str::from_utf8(cell) {
+                    Ok(c) => cells.push(c),
+                    Err(_) => {
+                        bad_utf8 = Some(i + 1);
+                        break;
+                    }
+                }
+            }
+            if let Some(field) = bad_utf8 {
+                self.bad_row(line, format!("field {field} is not UTF-8 text"));
+                continue;
+            }
+            let new_profile = match columns.new.profile(&packs.new.schema, cells.iter().copied()) {
+                Ok(p) => p,
+                Err(e) => {
+                    self.bad_row(line, e);
+                    continue;
+                }
+            };
+            match &columns.base {
+                None => self.count(packs, line, &new_profile, &new_profile),
+                Some(cols) => match cols.profile(&packs.base.schema, cells.iter().copied()) {
+                    Ok(base_profile) => self.count(packs, line, &new_profile, &base_profile),
+                    Err(e) => self.bad_row(line, format!("baseline pack: {e}")),
+                },
+            }
+        }
+        self.csv = Some(columns);
+    }
+}
+
+fn located(e: &drawcheck::ProfileError) -> String {
+    if e.column > 0 {
+        format!("column {}: {}", e.column, e.message)
+    } else {
+        e.message.clone()
+    }
+}
+
+fn slot(s: Status) -> usize {
+    STATUSES.iter().position(|x| *x == s).unwrap_or(0)
+}
+
+impl Part {
+    /// A worker's share, from the report of its own accumulator and its amounts.
+    fn of(report: Report, amounts_before: Vec<i64>, amounts_after: Vec<i64>) -> Part {
+        let mut part = Part {
+            population: report.population,
+            matrix: report.matrix.counts,
+            fired: report.rules.into_iter().map(|r| (r.rule, r.before, r.after)).collect(),
+            total_before: report.available.total_before.0,
+            total_after: report.available.total_after.0,
+            amounts_before,
+            amounts_after,
+            affected: report.affected,
+            raised: report.available.raised,
+            lowered: report.available.lowered,
+            sample: report.sample.into_iter().map(|a| (a.row, a.profile.to_string())).collect(),
+            bad_total: report.bad_rows_total,
+            bad: report.bad_rows.into_iter().map(|b| (b.line, b.message)).collect(),
+            ..Part::default()
+        };
+        for row in &report.statuses {
+            let i = slot(row.status);
+            if let (Some(b), Some(a)) = (part.before.get_mut(i), part.after.get_mut(i)) {
+                (*b, *a) = (row.before, row.after);
+            }
+        }
+        part
+    }
+
+    /// Adds another worker's share (what [`Impact::merge`] does, on the shipped form).
+    pub fn merge(&mut self, other: Part) {
+        self.population += other.population;
+        for (x, y) in self.before.iter_mut().zip(other.before) {
+            *x += y;
+        }
+        for (x, y) in self.after.iter_mut().zip(other.after) {
+            *x += y;
+        }
+        for (row, other_row) in self.matrix.iter_mut().zip(other.matrix) {
+            for (x, y) in row.iter_mut().zip(other_row) {
+                *x += y;
+            }
+        }
+        for (rule, b, a) in other.fired {
+            match self.fired.iter_mut().find(|(r, _, _)| *r == rule) {
+                Some((_, x, y)) => (*x, *y) = (*x + b, *y + a),
+                None => self.fired.push((rule, b, a)),
+            }
+        }
+        self.total_before += other.total_before;
+        self.total_after += other.total_after;
+        self.amounts_before.extend(other.amounts_before);
+        self.amounts_after.extend(other.amounts_after);
+        self.affected += other.affected;
+        self.raised += other.raised;
+        self.lowered += other.lowered;
+        self.sample.extend(other.sample);
+        self.bad_total += other.bad_total;
+        self.bad.extend(other.bad);
+        self.bad.sort_by_key(|b| b.0);
+        self.bad.truncate(MAX_BAD_ROWS);
+    }
+
+    /// The report of the whole run: the core's own [`Impact::finish`] for the sample (the parts'
+    /// samples are evaluated again here, a few dozen profiles, so the sample is the core's `k`
+    /// affected rows with the smallest hash, as in the CLI), with every count from the merged parts.
+    pub fn into_report(mut self, source: &str, base: &Pack, new: &Pack) -> Report {
+        let mut impact = Impact::new(base, new, SAMPLE);
+        let comparison = Comparison::new(base, new);
+        let (mut sb, mut sa) = (Scratch::default(), Scratch::default());
+        for (row, json) in &self.sample {
+            let Ok(new_profile) = drawcheck::read_profile(new, json) else { continue };
+            let base_profile = if base.schema == new.schema {
+                None
+            } else {
+                match drawcheck::read_profile(base, json) {
+                    Ok(p) => Some(p),
+                    Err(_) => continue,
+                }
+            };
+            let base_ref = base_profile.as_ref().unwrap_or(&new_profile);
+            let (b, a) = outline_pair(base, new, &comparison, base_ref, &new_profile, &mut sb, &mut sa);
+            impact.add(*row, &b, &a, || serde_json::from_str(json).unwrap_or_default());
+        }
+        let mut report = impact.finish(source, base, new);
+        report.population = self.population;
+        report.statuses = STATUSES
+            .iter()
+            .zip(self.before.iter().zip(&self.after))
+            .map(|(s, (b, a))| StatusRow { status: *s, before: *b, after: *a, change: signed(*a) - signed(*b) })
+            .collect();
+        report.matrix.counts = self.matrix;
+        report.transitions = transitions(&self.matrix);
+        report.rules = rules(base, new, &self.fired);
+        let (median_before, median_after) = (median(&mut self.amounts_before), median(&mut self.amounts_after));
+        report.available = Amounts {
+            total_before: Fen(self.total_before),
+            total_after: Fen(self.total_after),
+            total_change: Fen(self.total_after - self.total_before),
+            median_before,
+            median_after,
+            median_change: Fen(median_after.0 - median_before.0),
+            raised: self.raised,
+            lowered: self.lowered,
+        };
+        report.affected = self.affected;
+        report.bad_rows_total = self.bad_total;
+        report.bad_rows = self.bad.into_iter().map(|(line, message)| BadRow { line, message }).collect();
+        report
+    }
+}
+
+fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// The off-diagonal cells, largest first (ties by the "from" status), as `Impact::finish` lists them.
+fn transitions(matrix: &[[u64; 6]; 6]) -> Vec<Transition> {
+    let mut out = Vec::new();
+    for ((i, row), from) in matrix.iter().enumerate().zip(STATUSES) {
+        for ((j, count), to) in row.iter().enumerate().zip(STATUSES) {
+            if i != j && *count > 0 {
+                out.push(Transition { from, to, count: *count });
+            }
+        }
+    }
+    out.sort_by(|a, b| b.count.cmp(&a.count).then(slot(a.from).cmp(&slot(b.from))));
+    out
+}
+
+/// Every rule of both packs (the baseline's in its order, then the new pack's others), largest
+/// change first, ties in that order — as `Impact::finish` lists them.
+fn rules(base: &Pack, new: &Pack, fired: &[(String, u64, u64)]) -> Vec<RuleRow> {
+    let mut ids: Vec<&str> = base.rules.iter().map(|r| r.id.as_str()).collect();
+    for r in &new.rules {
+        if !ids.contains(&r.id.as_str()) {
+            ids.push(&r.id);
+        }
+    }
+    let mut rows: Vec<RuleRow> = ids
+        .into_iter()
+        .map(|id| {
+            let (before, after) = fired.iter().find(|(r, _, _)| r == id).map_or((0, 0), |(_, b, a)| (*b, *a));
+            let in_before = base.rules.iter().any(|r| r.id == id);
+            let in_after = new.rules.iter().any(|r| r.id == id);
+            RuleRow {
+                rule: id.to_string(),
+                before,
+                after,
+                change: signed(after) - signed(before),
+                pack: match (in_before, in_after) {
+                    (true, true) => "both",
+                    (true, false) => "baseline",
+                    _ => "new",
+                },
+            }
+        })
+        .collect();
+    rows.sort_by_key(|r| core::cmp::Reverse(r.change.unsigned_abs()));
+    rows
+}
+
+/// The median amount as the core takes it: the mean of the two middle ones for an even count,
+/// rounded down to the fen; zero for no amounts.
+fn median(amounts: &mut [i64]) -> Fen {
+    let n = amounts.len();
+    if n == 0 {
+        return Fen(0);
+    }
+    let (_, upper, _) = amounts.select_nth_unstable(n / 2);
+    let upper = i128::from(*upper);
+    if n % 2 == 1 {
+        return Fen(upper);
+    }
+    let lower = amounts.get(..n / 2).and_then(|low| low.iter().max()).map_or(upper, |l| i128::from(*l));
+    Fen((lower + upper).div_euclid(2))
+}

@@ -1,6 +1,9 @@
-// The population worker (a module worker spawned by studio/src/worker.rs through gloo-worker):
-// loads the studio's wasm module and registers the worker's handler.
-import init, { startWorker } from './pkg/studio.js';
-
-await init();
-startWorker();
+// The population worker (studio/src/worker.rs). gloo-worker 0.5 spawns it as a classic worker
+// (`new Worker("studio/worker.js")`: its spawner has no module option), so the studio's ES module
+// is loaded with a dynamic import(), which classic workers allow; same origin, no blob: URL, so
+// the page's CSP (script-src 'self') holds. Messages sent before the module is ready wait in
+// gloo's queue until startWorker() says the worker is loaded.
+import('./pkg/studio.js').then(async ({ default: init, startWorker }) => {
+  await init();
+  startWorker();
+});

@@ -1,0 +1,97 @@
+//! A tiny element builder (the borrower page's, src/web/page/dom.rs, plus what the studio needs).
+//! Every text is set with `textContent`, never parsed as HTML; nothing here sets a `style`
+//! attribute (the Content-Security-Policy allows only the stylesheet). Nothing here panics: a
+//! failed DOM call is ignored.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, Event, HtmlElement};
+
+/// Appends `<tag class="class">text</tag>` to `parent` and returns it (empty class or text: none).
+pub fn el(doc: &Document, parent: &Element, tag: &str, class: &str, text: &str) -> Element {
+    let Ok(e) = doc.create_element(tag) else { return parent.clone() };
+    if !class.is_empty() {
+        attr(&e, "class", class);
+    }
+    if !text.is_empty() {
+        e.set_text_content(Some(text));
+    }
+    let _ = parent.append_child(&e);
+    e
+}
+
+/// Sets several attributes.
+pub fn attrs(e: &Element, pairs: &[(&str, &str)]) {
+    for (k, v) in pairs {
+        attr(e, k, v);
+    }
+}
+
+/// Sets an attribute (failures, such as an invalid name, are ignored).
+pub fn attr(e: &Element, name: &str, value: &str) {
+    let _ = e.set_attribute(name, value);
+}
+
+/// Sets or removes a boolean attribute (`hidden`, `disabled`).
+pub fn flag(e: &Element, name: &str, on: bool) {
+    if on {
+        attr(e, name, "");
+    } else {
+        let _ = e.remove_attribute(name);
+    }
+}
+
+/// Removes every child.
+pub fn clear(e: &Element) {
+    e.set_text_content(None);
+}
+
+/// A form control's `value` property (`""` if it has none).
+pub fn value(e: &Element) -> String {
+    js_sys::Reflect::get(e, &JsValue::from_str("value")).ok().and_then(|v| v.as_string()).unwrap_or_default()
+}
+
+/// Sets a form control's `value` property.
+pub fn set_value(e: &Element, v: &str) {
+    let _ = js_sys::Reflect::set(e, &JsValue::from_str("value"), &JsValue::from_str(v));
+}
+
+/// Moves the keyboard focus to `e`.
+pub fn focus(e: &Element) {
+    if let Some(h) = e.dyn_ref::<HtmlElement>() {
+        let _ = h.focus();
+    }
+}
+
+/// Sets `document.body.dataset[key] = value` (read by the tests).
+pub fn body_data(doc: &Document, key: &str, value: &str) {
+    if let Some(body) = doc.body() {
+        if let Ok(set) = js_sys::Reflect::get(&body, &JsValue::from_str("dataset")) {
+            let _ = js_sys::Reflect::set(&set, &JsValue::from_str(key), &JsValue::from_str(value));
+        }
+    }
+}
+
+/// The element an event happened on.
+pub fn target(e: &Event) -> Option<Element> {
+    e.target().and_then(|t| t.dyn_into::<Element>().ok())
+}
+
+/// A listener for the page's lifetime. The callback takes the event by value: wasm-bindgen 0.2.130
+/// shims a borrowed `&Event` with `table.fill`, which Debian's wasm-opt 108 cannot read (see the
+/// borrower page).
+pub fn listen(on: &Element, kind: &str, handler: impl FnMut(Event) + 'static) {
+    let callback = Closure::<dyn FnMut(Event)>::new(handler);
+    let _ = on.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
+    callback.forget();
+}
+
+/// Milliseconds on the page's clock (only for the figures the benchmark reads).
+pub fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// Decimal text of a count.
+pub fn num(n: usize) -> String {
+    n.to_string()
+}
