@@ -34,7 +34,8 @@ def main():
     args = ap.parse_args()
     handler = functools.partial(Handler, directory=args.root)
     with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as httpd:
-        print(f"drawcheck: serving {args.root}/ at http://127.0.0.1:{httpd.server_address[1]}/ (Ctrl-C stops)", flush=True)
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        print(f"drawcheck: serving {args.root}/ at {base} (the studio: {base}studio.html; Ctrl-C stops)", flush=True)
         httpd.serve_forever()
 
 
