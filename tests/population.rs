@@ -31,24 +31,35 @@ fn generator(pack: &Pack, seed: u64) -> Generator {
 /// The impact of moving `n` generated borrowers (seed 7) from `base` to `new`, in `parts`
 /// accumulators merged at the end (as threads do).
 fn impact(base: &Pack, new: &Pack, n: u64, parts: u64) -> Report {
+    merged(accumulators(base, new, n, parts)).finish("test", base, new)
+}
+
+/// The accumulators of `impact`, before they are merged: borrower `i` counted in part `i % parts`.
+fn accumulators(base: &Pack, new: &Pack, n: u64, parts: u64) -> Vec<Impact> {
     let gen = generator(base, 7);
     let ids = FactIds::resolve(&new.schema);
     let cmp = Comparison::new(base, new);
-    let mut merged: Option<Impact> = None;
-    for part in 0..parts {
-        let mut acc = Impact::new(base, new, 10);
-        let (mut before, mut after) = (Scratch::default(), Scratch::default());
-        for i in (0..n).filter(|i| i % parts == part) {
-            let p = ids.profile(&new.schema, &gen.borrower(i));
-            let (b, a) = outline_pair(base, new, &cmp, &p, &p, &mut before, &mut after);
-            acc.add(i, &b, &a, || profile_json(&new.schema, &p));
-        }
-        match merged.as_mut() {
-            Some(m) => m.merge(acc),
-            None => merged = Some(acc),
-        }
+    (0..parts)
+        .map(|part| {
+            let mut acc = Impact::new(base, new, 10);
+            let (mut before, mut after) = (Scratch::default(), Scratch::default());
+            for i in (0..n).filter(|i| i % parts == part) {
+                let p = ids.profile(&new.schema, &gen.borrower(i));
+                let (b, a) = outline_pair(base, new, &cmp, &p, &p, &mut before, &mut after);
+                acc.add(i, &b, &a, || profile_json(&new.schema, &p));
+            }
+            acc
+        })
+        .collect()
+}
+
+fn merged(parts: Vec<Impact>) -> Impact {
+    let mut parts = parts.into_iter();
+    let mut first = parts.next().unwrap();
+    for p in parts {
+        first.merge(p);
     }
-    merged.unwrap().finish("test", base, new)
+    first
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -279,6 +290,107 @@ fn bad_rows_are_counted_all_and_the_first_hundred_kept_by_line() {
     assert_eq!(r.bad_rows.len(), 100);
     assert_eq!(r.bad_rows.first().unwrap().line, 1);
     assert_eq!(r.bad_rows.last().unwrap().line, 100);
+}
+
+/// Parts of a run where the packs differ in a threshold and a rule id (so the rule lists and
+/// maps are not the identity), with bad rows in some parts: as the studio's workers make them.
+fn shipped_parts() -> (Pack, Pack, Vec<Impact>) {
+    let base = default_pack();
+    let edited = drawcheck::DEFAULT_PACK
+        .replace("dti_max = 0.5\n", "dti_max = 0.45\n")
+        .replace("id = \"high_dti\"", "id = \"high_dti_2\"");
+    let new = drawcheck::compile_pack(&edited).unwrap();
+    let mut parts = accumulators(&base, &new, 4_000, 3);
+    for line in [17u64, 3, 250] {
+        parts[(line % 2) as usize].bad_row(line, format!("column 1: bad, \"quoted\" {line}"));
+    }
+    (base, new, parts)
+}
+
+#[test]
+fn an_impact_survives_serde_and_merges_to_the_report_of_the_original() {
+    let (base, new, parts) = shipped_parts();
+    let direct = merged(parts.clone()).finish("test", &base, &new);
+    assert!(!direct.sample.is_empty() && direct.bad_rows.len() == 3);
+    assert!(direct.rules.iter().any(|r| r.pack == "new") && direct.rules.iter().any(|r| r.pack == "baseline"));
+    let json: Vec<Impact> =
+        parts.iter().map(|p| serde_json::from_str(&serde_json::to_string(p).unwrap()).unwrap()).collect();
+    // gloo-worker's codec: bincode 1 with its default options (field order, not names).
+    let bin: Vec<Impact> =
+        parts.iter().map(|p| bincode::deserialize(&bincode::serialize(p).unwrap()).unwrap()).collect();
+    for shipped in [json, bin] {
+        let report = merged(shipped).finish("test", &base, &new);
+        assert_eq!(report, direct);
+        assert_eq!(serde_json::to_string(&report).unwrap(), serde_json::to_string(&direct).unwrap());
+        assert_eq!(report.csv(), direct.csv());
+    }
+    // Merged with an unshipped part, in either order: the same report.
+    let mut mixed = parts.clone();
+    mixed[1] = bincode::deserialize(&bincode::serialize(&parts[1]).unwrap()).unwrap();
+    mixed.reverse();
+    assert_eq!(merged(mixed).finish("test", &base, &new), direct);
+}
+
+#[test]
+fn a_made_up_or_cut_impact_is_an_error_not_a_panic() {
+    let (_, _, parts) = shipped_parts();
+    let part = &parts[0];
+    let good = serde_json::to_value(part).unwrap();
+    assert!(serde_json::from_value::<Impact>(good.clone()).is_ok());
+    type Edit = fn(&mut Value);
+    let edits: [(&str, Edit); 12] = [
+        ("an amount less", |v| drop(v["amounts_before"].as_array_mut().unwrap().pop())),
+        ("a total off by a fen", |v| v["total_after"] = (v["total_after"].as_i64().unwrap() + 1).into()),
+        ("a matrix cell more", |v| v["matrix"][1][2] = (v["matrix"][1][2].as_u64().unwrap() + 1).into()),
+        ("a status count more", |v| v["before"][0] = (v["before"][0].as_u64().unwrap() + 1).into()),
+        ("a matrix row short", |v| drop(v["matrix"][3].as_array_mut().unwrap().pop())),
+        ("a rule index out of range", |v| v["after_map"][0] = 999.into()),
+        ("a rule list short", |v| drop(v["fired_before"].as_array_mut().unwrap().pop())),
+        ("a map too long", |v| v["before_to_after"].as_array_mut().unwrap().push(0.into())),
+        ("a rule fired more than the population", |v| v["fired_after"][0] = u64::MAX.into()),
+        ("a sample larger than its size", |v| v["sample_size"] = 0.into()),
+        ("a sample profile that is not JSON", |v| v["sample"][0]["profile"] = "{".into()),
+        ("more bad rows than counted", |v| v["bad_total"] = 0.into()),
+    ];
+    for (what, edit) in edits {
+        let mut v = good.clone();
+        edit(&mut v);
+        assert!(serde_json::from_value::<Impact>(v).is_err(), "{what}");
+    }
+    // Every cut of the binary form, and every byte changed, is an error or a consistent accumulator.
+    let bytes = bincode::serialize(part).unwrap();
+    for cut in 0..bytes.len() {
+        assert!(bincode::deserialize::<Impact>(&bytes[..cut]).is_err(), "cut at {cut}");
+    }
+    for at in (0..bytes.len()).step_by(7) {
+        let mut b = bytes.clone();
+        b[at] ^= 0x5A;
+        if let Ok(i) = bincode::deserialize::<Impact>(&b) {
+            // Whatever got through still merges and finishes.
+            let mut m = parts[1].clone();
+            m.merge(i);
+            let _ = m.population();
+        }
+    }
+}
+
+#[test]
+fn a_shipped_impact_is_sixteen_bytes_a_borrower_and_a_bounded_rest() {
+    let (_, _, parts) = shipped_parts();
+    let sizes: Vec<(u64, usize)> = [1_000u64, 4_000]
+        .into_iter()
+        .map(|n| {
+            let base = default_pack();
+            let part = merged(accumulators(&base, &base, n, 1));
+            (n, bincode::serialize(&part).unwrap().len())
+        })
+        .collect();
+    let per = (sizes[1].1 - sizes[0].1) as u64 / (sizes[1].0 - sizes[0].0);
+    assert_eq!(per, 16, "two i64 amounts a borrower: {sizes:?}");
+    let rest: Vec<usize> =
+        parts.iter().map(|p| bincode::serialize(p).unwrap().len() - 16 * p.population() as usize).collect();
+    eprintln!("bincode Impact: 16 bytes/borrower + {rest:?} bytes (rules, counts, sample of 10, bad rows)");
+    assert!(rest.iter().all(|r| *r < 64 * 1024), "{rest:?}");
 }
 
 #[test]

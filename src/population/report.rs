@@ -9,12 +9,17 @@
 //! the rows were split across threads and in which order the parts were merged: counts and sums
 //! commute, medians are taken from every amount, the sample is the `k` affected rows with the
 //! smallest hash of their row number, and the bad rows kept are the first 100 by line.
+//!
+//! An `Impact` is serde-serializable, so a part can cross a thread, process or Web Worker boundary
+//! (the studio's workers send theirs in gloo-worker's bincode) and be merged on the other side.
+//! Deserializing checks that the parts fit together (lengths, indices, counts that must add up),
+//! so a truncated or made-up message is an error, never a wrong report or a panic.
 
 use super::mix;
 use crate::money::Fen;
 use crate::pack::Pack;
 use crate::verdict::{Outline, PackRef, Status};
-use serde::Serialize;
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value as Json;
 
 /// The statuses in the contract's order: the rows and columns of the transition matrix.
@@ -39,7 +44,7 @@ fn slot(s: Status) -> usize {
 }
 
 /// A row that could not be read: where, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BadRow {
     /// 1-based line in the input (for CSV, the line the record starts on).
     pub line: u64,
@@ -70,8 +75,10 @@ pub struct Affected {
     key: u64,
 }
 
-/// The accumulator. See the module documentation.
-#[derive(Clone, Debug)]
+/// The accumulator. See the module documentation. Serde writes its fields in this order (the
+/// sample's profiles as JSON text); reading them back checks that they fit together.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(try_from = "ImpactWire")]
 pub struct Impact {
     /// Rule ids of both packs: the baseline's in its order, then the new pack's other rules.
     rules: Vec<String>,
@@ -98,6 +105,7 @@ pub struct Impact {
     affected: u64,
     raised: u64,
     lowered: u64,
+    #[serde(serialize_with = "sample_out")]
     sample: Vec<Affected>,
     bad_total: u64,
     bad: Vec<BadRow>,
@@ -396,6 +404,166 @@ impl Impact {
                 self.sample.swap_remove(worst);
             }
         }
+    }
+}
+
+/// A sample entry as it crosses a boundary: the profile as JSON text (a `serde_json::Value` can
+/// only be read back by a self-describing format; bincode is not one), the key left out (it is
+/// the row's hash, recomputed on the way in).
+#[derive(Serialize, Deserialize)]
+struct AffectedWire {
+    row: u64,
+    before: Status,
+    after: Status,
+    available_before: i128,
+    available_after: i128,
+    rules_added: Vec<String>,
+    rules_removed: Vec<String>,
+    profile: String,
+}
+
+fn sample_out<S: Serializer>(sample: &[Affected], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(sample.iter().map(|a| AffectedWire {
+        row: a.row,
+        before: a.before,
+        after: a.after,
+        available_before: a.available_before.0,
+        available_after: a.available_after.0,
+        rules_added: a.rules_added.clone(),
+        rules_removed: a.rules_removed.clone(),
+        profile: a.profile.to_string(),
+    }))
+}
+
+/// [`Impact`] as it is read, before it is checked: the same fields in the same order.
+#[derive(Deserialize)]
+#[serde(rename = "Impact")]
+struct ImpactWire {
+    rules: Vec<String>,
+    in_before: Vec<bool>,
+    in_after: Vec<bool>,
+    before_map: Vec<usize>,
+    after_map: Vec<usize>,
+    before_to_after: Vec<Option<usize>>,
+    same_rules: bool,
+    sample_size: usize,
+    population: u64,
+    before: [u64; 6],
+    after: [u64; 6],
+    matrix: [[u64; 6]; 6],
+    fired_before: Vec<u64>,
+    fired_after: Vec<u64>,
+    total_before: i128,
+    total_after: i128,
+    amounts_before: Vec<i64>,
+    amounts_after: Vec<i64>,
+    affected: u64,
+    raised: u64,
+    lowered: u64,
+    sample: Vec<AffectedWire>,
+    bad_total: u64,
+    bad: Vec<BadRow>,
+}
+
+impl TryFrom<ImpactWire> for Impact {
+    type Error = String;
+
+    /// Checks what `add`, `merge` and `finish` rely on: one entry per rule in every per-rule list,
+    /// rule indices in range, one amount per borrower, statuses, matrix and totals that add up,
+    /// counts no larger than the population, a sample and bad rows no longer than their limits.
+    fn try_from(w: ImpactWire) -> Result<Impact, String> {
+        let n = w.rules.len();
+        let population = w.population;
+        let len = |l: usize| u64::try_from(l).unwrap_or(u64::MAX);
+        let fail = |what: &str| Err(format!("not an impact accumulator: {what}"));
+        if [w.in_before.len(), w.in_after.len(), w.fired_before.len(), w.fired_after.len()].iter().any(|l| *l != n) {
+            return fail("per-rule lists of different lengths");
+        }
+        if w.before_map.len() != w.in_before.iter().filter(|x| **x).count()
+            || w.after_map.len() != w.in_after.iter().filter(|x| **x).count()
+            || w.before_map.iter().chain(&w.after_map).any(|u| *u >= n)
+            || w.before_to_after.len() != w.before_map.len()
+            || w.before_to_after.iter().flatten().any(|j| *j >= w.after_map.len())
+        {
+            return fail("rule indices out of range");
+        }
+        if len(w.amounts_before.len()) != population || len(w.amounts_after.len()) != population {
+            return fail("not one amount per borrower");
+        }
+        let total = |a: &[i64]| a.iter().map(|x| i128::from(*x)).sum::<i128>();
+        if total(&w.amounts_before) != w.total_before || total(&w.amounts_after) != w.total_after {
+            return fail("totals that are not the sums of the amounts");
+        }
+        // Every borrower is in one status before and one after: in one row and one column.
+        let (mut rows, mut columns) = ([0u64; 6], [0u64; 6]);
+        for (row, sum) in w.matrix.iter().zip(&mut rows) {
+            for (x, column) in row.iter().zip(&mut columns) {
+                *sum = sum.saturating_add(*x);
+                *column = column.saturating_add(*x);
+            }
+        }
+        if rows != w.before || columns != w.after || rows.iter().fold(0u64, |a, x| a.saturating_add(*x)) != population {
+            return fail("status counts that do not add up to the population");
+        }
+        let at_most = |x: &u64| *x <= population;
+        if !w.fired_before.iter().chain(&w.fired_after).all(at_most)
+            || !at_most(&w.affected)
+            || w.raised.saturating_add(w.lowered) > w.affected
+        {
+            return fail("counts larger than the population");
+        }
+        if w.sample.len() > w.sample_size || len(w.sample.len()) > w.affected {
+            return fail("a sample larger than its size");
+        }
+        if w.bad.len() > MAX_BAD_ROWS || len(w.bad.len()) > w.bad_total {
+            return fail("more bad rows than counted");
+        }
+        let mut sample = Vec::with_capacity(w.sample.len());
+        for a in w.sample {
+            let Ok(profile) = serde_json::from_str(&a.profile) else {
+                return fail("a sample profile that is not JSON");
+            };
+            if sample.iter().any(|s: &Affected| s.row == a.row) {
+                return fail("a sample row twice");
+            }
+            sample.push(Affected {
+                row: a.row,
+                before: a.before,
+                after: a.after,
+                available_before: Fen(a.available_before),
+                available_after: Fen(a.available_after),
+                rules_added: a.rules_added,
+                rules_removed: a.rules_removed,
+                profile,
+                key: mix(a.row ^ SAMPLE_SALT),
+            });
+        }
+        Ok(Impact {
+            rules: w.rules,
+            in_before: w.in_before,
+            in_after: w.in_after,
+            before_map: w.before_map,
+            after_map: w.after_map,
+            before_to_after: w.before_to_after,
+            same_rules: w.same_rules,
+            sample_size: w.sample_size,
+            population,
+            before: w.before,
+            after: w.after,
+            matrix: w.matrix,
+            fired_before: w.fired_before,
+            fired_after: w.fired_after,
+            total_before: w.total_before,
+            total_after: w.total_after,
+            amounts_before: w.amounts_before,
+            amounts_after: w.amounts_after,
+            affected: w.affected,
+            raised: w.raised,
+            lowered: w.lowered,
+            sample,
+            bad_total: w.bad_total,
+            bad: w.bad,
+        })
     }
 }
 
