@@ -7,15 +7,16 @@
 //!   from here — ranges of generated borrowers, or blocks of whole lines cut at record ends — two
 //!   in flight per worker. Each job's answer moves the progress bar; Cancel drops the workers
 //!   (gloo closes them) and the panel is ready again at once. The page never waits on a worker.
-//! - The report: the workers' parts merged into the core's `Report` (the CLI's, figure for figure),
+//! - The report: the workers' accumulators (the core's `Impact`), merged and finished here into the
+//!   core's `Report` (the CLI's, figure for figure),
 //!   drawn as tables and small SVG charts (`charts.rs`), with a sample of affected borrowers that
 //!   open in the side-by-side view, and CSV / JSON exports.
 
 use crate::app::App;
 use crate::charts::{self, Change, Pair};
-use crate::worker::{Answer, Job, Part, PopulationWorker, Source};
+use crate::worker::{Answer, Job, PopulationWorker, Source, SAMPLE};
 use drawcheck::money::Fen;
-use drawcheck::population::Report;
+use drawcheck::population::{Impact, Report};
 use drawcheck::{Locale, Pack};
 use gloo_events::EventListener;
 use gloo_worker::{Spawnable, WorkerBridge};
@@ -83,7 +84,8 @@ struct Running {
     /// Progress: units done of units in all (borrowers when generated, bytes for a file).
     done_units: u64,
     total_units: u64,
-    part: Option<Part>,
+    /// The workers' accumulators merged so far.
+    part: Option<Impact>,
     /// Parts still awaited (`Some` once every worker was asked to finish).
     parts_missing: Option<usize>,
     /// When the workers were asked for their parts (what follows is the merge and the report).
@@ -627,8 +629,8 @@ impl Panel {
 
     fn complete(&mut self) {
         let Some(run) = self.run.take() else { return };
-        let part = run.part.unwrap_or_default();
-        let report = part.into_report(&run.source, &run.base, &run.new);
+        let impact = run.part.unwrap_or_else(|| Impact::new(&run.base, &run.new, SAMPLE));
+        let report = impact.finish(&run.source, &run.base, &run.new);
         // The time the report says: from the click on Run to the merged report.
         let elapsed = now() - run.started;
         self.end_ui();

@@ -6,16 +6,16 @@
 //! a cancel (dropping the bridge; gloo then closes the worker) takes effect at once.
 //!
 //! Each worker counts into its own [`Impact`] (the core's accumulator, exactly as the CLI's
-//! threads do). At the end it ships a [`Part`]: the counts of its finished report, exact totals,
-//! the raw available amounts (exact medians need every amount), its sample and its bad rows. The
-//! parts merge on the main thread ([`Part::merge`]) into the [`Report`] the CLI prints for the same
-//! population ([`Part::into_report`]).
+//! threads do) and at the end sends it whole (serde, gloo-worker's bincode): the main thread
+//! [`Impact::merge`]s the workers' accumulators and [`Impact::finish`]es them into the [`Report`]
+//! the CLI prints for the same population — the same code as the CLI, from accumulator to report.
+//!
+//! [`Report`]: drawcheck::population::Report
 
 use drawcheck::population::generate::DEFAULT_AS_OF;
-use drawcheck::population::report::{Amounts, BadRow, RuleRow, StatusRow, Transition, MAX_BAD_ROWS, STATUSES};
-use drawcheck::population::{csv as pcsv, profile_json, Config, FactIds, Generator, Impact, Report};
+use drawcheck::population::{csv as pcsv, profile_json, Config, FactIds, Generator, Impact};
 use drawcheck::verdict::{outline_pair, Comparison, Scratch};
-use drawcheck::{money::Fen, Pack, Profile, Status};
+use drawcheck::{Pack, Profile};
 use gloo_worker::{HandlerId, Registrable, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +42,7 @@ pub enum Job {
     Generate { run: u32, start: u64, end: u64 },
     /// Count a block of whole lines (JSON Lines) or whole records (CSV) whose first is `first_line`.
     Lines { run: u32, first_line: u64, bytes: Vec<u8> },
-    /// Send the accumulated [`Part`].
+    /// Send the accumulated [`Impact`].
     Finish { run: u32 },
 }
 
@@ -53,35 +53,8 @@ pub enum Answer {
     Failed { run: u32, message: String },
     /// A job is done: `rows` profiles counted (bad rows included).
     Done { run: u32, rows: u64 },
-    /// The worker's share of the run.
-    Part { run: u32, part: Box<Part> },
-}
-
-/// One worker's share of a run: everything [`Impact::merge`] adds up, in a form that crosses
-/// between workers (the core's `Impact` is not serializable; see the report to the lead).
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct Part {
-    pub population: u64,
-    /// By status, in [`STATUSES`] order.
-    pub before: [u64; 6],
-    pub after: [u64; 6],
-    pub matrix: [[u64; 6]; 6],
-    /// How often each rule fired: (rule id, under the baseline, under the new pack).
-    pub fired: Vec<(String, u64, u64)>,
-    /// Exact totals, in fen.
-    pub total_before: i128,
-    pub total_after: i128,
-    /// Every available amount, in fen (for the exact medians).
-    pub amounts_before: Vec<i64>,
-    pub amounts_after: Vec<i64>,
-    pub affected: u64,
-    pub raised: u64,
-    pub lowered: u64,
-    /// The worker's sample of affected borrowers: (row, profile as contract JSON text).
-    pub sample: Vec<(u64, String)>,
-    pub bad_total: u64,
-    /// The first bad rows by line: (line, message).
-    pub bad: Vec<(u64, String)>,
+    /// The worker's share of the run: its accumulator.
+    Part { run: u32, part: Box<Impact> },
 }
 
 /// Both packs of a run, compiled once per pair of texts and kept between runs.
@@ -112,8 +85,6 @@ struct CsvColumns {
 struct Run {
     id: u32,
     impact: Impact,
-    amounts_before: Vec<i64>,
-    amounts_after: Vec<i64>,
     before: Scratch,
     after: Scratch,
     generated: Option<Generated>,
@@ -186,8 +157,6 @@ impl PopulationWorker {
         let mut run = Run {
             id,
             impact: Impact::new(&packs.base, &packs.new, SAMPLE),
-            amounts_before: Vec::new(),
-            amounts_after: Vec::new(),
             before: Scratch::default(),
             after: Scratch::default(),
             generated: None,
@@ -248,12 +217,8 @@ impl PopulationWorker {
         (run.impact.population() + run.bad_total()).saturating_sub(before)
     }
 
-    fn finish(&mut self, id: u32) -> Option<Part> {
-        let packs = self.packs.as_ref()?;
-        let run = self.run.take_if(|r| r.id == id)?;
-        let Run { impact, amounts_before, amounts_after, .. } = run;
-        let report = impact.finish("", &packs.base, &packs.new);
-        Some(Part::of(report, amounts_before, amounts_after))
+    fn finish(&mut self, id: u32) -> Option<Impact> {
+        self.run.take_if(|r| r.id == id).map(|r| r.impact)
     }
 }
 
@@ -289,8 +254,6 @@ impl Run {
             &mut self.before,
             &mut self.after,
         );
-        self.amounts_before.push(i64::try_from(before.available.0).unwrap_or(i64::MAX));
-        self.amounts_after.push(i64::try_from(after.available.0).unwrap_or(i64::MAX));
         self.impact.add(row, &before, &after, || profile_json(&packs.new.schema, new_profile));
     }
 
@@ -380,185 +343,4 @@ fn located(e: &drawcheck::ProfileError) -> String {
     } else {
         e.message.clone()
     }
-}
-
-fn slot(s: Status) -> usize {
-    STATUSES.iter().position(|x| *x == s).unwrap_or(0)
-}
-
-impl Part {
-    /// A worker's share, from the report of its own accumulator and its amounts.
-    fn of(report: Report, amounts_before: Vec<i64>, amounts_after: Vec<i64>) -> Part {
-        let mut part = Part {
-            population: report.population,
-            matrix: report.matrix.counts,
-            fired: report.rules.into_iter().map(|r| (r.rule, r.before, r.after)).collect(),
-            total_before: report.available.total_before.0,
-            total_after: report.available.total_after.0,
-            amounts_before,
-            amounts_after,
-            affected: report.affected,
-            raised: report.available.raised,
-            lowered: report.available.lowered,
-            sample: report.sample.into_iter().map(|a| (a.row, a.profile.to_string())).collect(),
-            bad_total: report.bad_rows_total,
-            bad: report.bad_rows.into_iter().map(|b| (b.line, b.message)).collect(),
-            ..Part::default()
-        };
-        for row in &report.statuses {
-            let i = slot(row.status);
-            if let (Some(b), Some(a)) = (part.before.get_mut(i), part.after.get_mut(i)) {
-                (*b, *a) = (row.before, row.after);
-            }
-        }
-        part
-    }
-
-    /// Adds another worker's share (what [`Impact::merge`] does, on the shipped form).
-    pub fn merge(&mut self, other: Part) {
-        self.population += other.population;
-        for (x, y) in self.before.iter_mut().zip(other.before) {
-            *x += y;
-        }
-        for (x, y) in self.after.iter_mut().zip(other.after) {
-            *x += y;
-        }
-        for (row, other_row) in self.matrix.iter_mut().zip(other.matrix) {
-            for (x, y) in row.iter_mut().zip(other_row) {
-                *x += y;
-            }
-        }
-        for (rule, b, a) in other.fired {
-            match self.fired.iter_mut().find(|(r, _, _)| *r == rule) {
-                Some((_, x, y)) => (*x, *y) = (*x + b, *y + a),
-                None => self.fired.push((rule, b, a)),
-            }
-        }
-        self.total_before += other.total_before;
-        self.total_after += other.total_after;
-        self.amounts_before.extend(other.amounts_before);
-        self.amounts_after.extend(other.amounts_after);
-        self.affected += other.affected;
-        self.raised += other.raised;
-        self.lowered += other.lowered;
-        self.sample.extend(other.sample);
-        self.bad_total += other.bad_total;
-        self.bad.extend(other.bad);
-        self.bad.sort_by_key(|b| b.0);
-        self.bad.truncate(MAX_BAD_ROWS);
-    }
-
-    /// The report of the whole run: the core's own [`Impact::finish`] for the sample (the parts'
-    /// samples are evaluated again here, a few dozen profiles, so the sample is the core's `k`
-    /// affected rows with the smallest hash, as in the CLI), with every count from the merged parts.
-    pub fn into_report(mut self, source: &str, base: &Pack, new: &Pack) -> Report {
-        let mut impact = Impact::new(base, new, SAMPLE);
-        let comparison = Comparison::new(base, new);
-        let (mut sb, mut sa) = (Scratch::default(), Scratch::default());
-        for (row, json) in &self.sample {
-            let Ok(new_profile) = drawcheck::read_profile(new, json) else { continue };
-            let base_profile = if base.schema == new.schema {
-                None
-            } else {
-                match drawcheck::read_profile(base, json) {
-                    Ok(p) => Some(p),
-                    Err(_) => continue,
-                }
-            };
-            let base_ref = base_profile.as_ref().unwrap_or(&new_profile);
-            let (b, a) = outline_pair(base, new, &comparison, base_ref, &new_profile, &mut sb, &mut sa);
-            impact.add(*row, &b, &a, || serde_json::from_str(json).unwrap_or_default());
-        }
-        let mut report = impact.finish(source, base, new);
-        report.population = self.population;
-        report.statuses = STATUSES
-            .iter()
-            .zip(self.before.iter().zip(&self.after))
-            .map(|(s, (b, a))| StatusRow { status: *s, before: *b, after: *a, change: signed(*a) - signed(*b) })
-            .collect();
-        report.matrix.counts = self.matrix;
-        report.transitions = transitions(&self.matrix);
-        report.rules = rules(base, new, &self.fired);
-        let (median_before, median_after) = (median(&mut self.amounts_before), median(&mut self.amounts_after));
-        report.available = Amounts {
-            total_before: Fen(self.total_before),
-            total_after: Fen(self.total_after),
-            total_change: Fen(self.total_after - self.total_before),
-            median_before,
-            median_after,
-            median_change: Fen(median_after.0 - median_before.0),
-            raised: self.raised,
-            lowered: self.lowered,
-        };
-        report.affected = self.affected;
-        report.bad_rows_total = self.bad_total;
-        report.bad_rows = self.bad.into_iter().map(|(line, message)| BadRow { line, message }).collect();
-        report
-    }
-}
-
-fn signed(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-/// The off-diagonal cells, largest first (ties by the "from" status), as `Impact::finish` lists them.
-fn transitions(matrix: &[[u64; 6]; 6]) -> Vec<Transition> {
-    let mut out = Vec::new();
-    for ((i, row), from) in matrix.iter().enumerate().zip(STATUSES) {
-        for ((j, count), to) in row.iter().enumerate().zip(STATUSES) {
-            if i != j && *count > 0 {
-                out.push(Transition { from, to, count: *count });
-            }
-        }
-    }
-    out.sort_by(|a, b| b.count.cmp(&a.count).then(slot(a.from).cmp(&slot(b.from))));
-    out
-}
-
-/// Every rule of both packs (the baseline's in its order, then the new pack's others), largest
-/// change first, ties in that order — as `Impact::finish` lists them.
-fn rules(base: &Pack, new: &Pack, fired: &[(String, u64, u64)]) -> Vec<RuleRow> {
-    let mut ids: Vec<&str> = base.rules.iter().map(|r| r.id.as_str()).collect();
-    for r in &new.rules {
-        if !ids.contains(&r.id.as_str()) {
-            ids.push(&r.id);
-        }
-    }
-    let mut rows: Vec<RuleRow> = ids
-        .into_iter()
-        .map(|id| {
-            let (before, after) = fired.iter().find(|(r, _, _)| r == id).map_or((0, 0), |(_, b, a)| (*b, *a));
-            let in_before = base.rules.iter().any(|r| r.id == id);
-            let in_after = new.rules.iter().any(|r| r.id == id);
-            RuleRow {
-                rule: id.to_string(),
-                before,
-                after,
-                change: signed(after) - signed(before),
-                pack: match (in_before, in_after) {
-                    (true, true) => "both",
-                    (true, false) => "baseline",
-                    _ => "new",
-                },
-            }
-        })
-        .collect();
-    rows.sort_by_key(|r| core::cmp::Reverse(r.change.unsigned_abs()));
-    rows
-}
-
-/// The median amount as the core takes it: the mean of the two middle ones for an even count,
-/// rounded down to the fen; zero for no amounts.
-fn median(amounts: &mut [i64]) -> Fen {
-    let n = amounts.len();
-    if n == 0 {
-        return Fen(0);
-    }
-    let (_, upper, _) = amounts.select_nth_unstable(n / 2);
-    let upper = i128::from(*upper);
-    if n % 2 == 1 {
-        return Fen(upper);
-    }
-    let lower = amounts.get(..n / 2).and_then(|low| low.iter().max()).map_or(upper, |l| i128::from(*l));
-    Fen((lower + upper).div_euclid(2))
 }
