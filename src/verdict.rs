@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 pub const PRINCIPAL_REASONS: usize = 4;
 
 /// The overall status, strongest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Frozen: nothing can be drawn; needs a review.

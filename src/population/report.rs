@@ -407,14 +407,14 @@ impl Impact {
     }
 }
 
-/// A sample entry as it crosses a boundary: the profile as JSON text (a `serde_json::Value` can
-/// only be read back by a self-describing format; bincode is not one), the key left out (it is
-/// the row's hash, recomputed on the way in).
+/// A sample entry as it crosses a boundary: statuses as their place in [`STATUSES`], the profile
+/// as JSON text (a `serde_json::Value` can only be read back by a self-describing format; bincode
+/// is not one), the key left out (it is the row's hash, recomputed on the way in).
 #[derive(Serialize, Deserialize)]
 struct AffectedWire {
     row: u64,
-    before: Status,
-    after: Status,
+    before: usize,
+    after: usize,
     available_before: i128,
     available_after: i128,
     rules_added: Vec<String>,
@@ -425,8 +425,8 @@ struct AffectedWire {
 fn sample_out<S: Serializer>(sample: &[Affected], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(sample.iter().map(|a| AffectedWire {
         row: a.row,
-        before: a.before,
-        after: a.after,
+        before: slot(a.before),
+        after: slot(a.after),
         available_before: a.available_before.0,
         available_after: a.available_after.0,
         rules_added: a.rules_added.clone(),
@@ -523,13 +523,17 @@ impl TryFrom<ImpactWire> for Impact {
             let Ok(profile) = serde_json::from_str(&a.profile) else {
                 return fail("a sample profile that is not JSON");
             };
+            let status = |i: usize| STATUSES.get(i).copied();
+            let (Some(before), Some(after)) = (status(a.before), status(a.after)) else {
+                return fail("a sample status that is not one");
+            };
             if sample.iter().any(|s: &Affected| s.row == a.row) {
                 return fail("a sample row twice");
             }
             sample.push(Affected {
                 row: a.row,
-                before: a.before,
-                after: a.after,
+                before,
+                after,
                 available_before: Fen(a.available_before),
                 available_after: Fen(a.available_after),
                 rules_added: a.rules_added,
