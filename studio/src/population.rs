@@ -14,7 +14,7 @@
 
 use crate::app::App;
 use crate::charts::{self, Change, Pair};
-use crate::worker::{Answer, Job, PopulationWorker, Source, SAMPLE};
+use crate::worker::{Answer, Job, PopulationWorker, Shipped, Source, SAMPLE};
 use drawcheck::money::Fen;
 use drawcheck::population::{Impact, Report};
 use drawcheck::{Locale, Pack};
@@ -586,7 +586,12 @@ impl Panel {
                 self.feed(w);
                 self.show_progress();
             }
-            Answer::Part { run, part } if Some(run) == current => {
+            Answer::Part { run, part: Shipped(Err(message)) } if Some(run) == current => {
+                self.stop();
+                self.set_state("failed");
+                self.say(&message);
+            }
+            Answer::Part { run, part: Shipped(Ok(part)) } if Some(run) == current => {
                 let done = self.run.as_mut().is_some_and(|r| {
                     match r.part.as_mut() {
                         Some(p) => p.merge(*part),

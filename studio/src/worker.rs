@@ -54,7 +54,28 @@ pub enum Answer {
     /// A job is done: `rows` profiles counted (bad rows included).
     Done { run: u32, rows: u64 },
     /// The worker's share of the run: its accumulator.
-    Part { run: u32, part: Box<Impact> },
+    Part { run: u32, part: Shipped },
+}
+
+/// A worker's accumulator as the main thread reads it: the core checks an `Impact` as it is read,
+/// and a message that fails the check is kept here as the reason, so it fails the run (gloo-worker's
+/// codec would panic on a decoding error, and a panic would kill the studio's module).
+#[derive(Debug)]
+pub struct Shipped(pub Result<Box<Impact>, String>);
+
+impl Serialize for Shipped {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Ok(impact) => impact.serialize(s),
+            Err(message) => Err(serde::ser::Error::custom(message)),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Shipped {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Shipped, D::Error> {
+        Ok(Shipped(Impact::deserialize(d).map(Box::new).map_err(|e| e.to_string())))
+    }
 }
 
 /// Both packs of a run, compiled once per pair of texts and kept between runs.
@@ -137,7 +158,7 @@ impl PopulationWorker {
             }
             Job::Finish { run } => {
                 let part = self.finish(run)?;
-                Some(Answer::Part { run, part: Box::new(part) })
+                Some(Answer::Part { run, part: Shipped(Ok(Box::new(part))) })
             }
         }
     }
