@@ -268,7 +268,13 @@ pub struct Pack {
 
 /// Compiles pack text. On success the pack carries its warnings; on failure every error and warning found.
 pub fn compile(text: &str) -> Result<Pack, Vec<Diagnostic>> {
-    let mut cx = Compiler { src: text, diags: Vec::new(), rule: None };
+    compile_known(text, None)
+}
+
+/// [`compile`], given the text's sha256 where it is already known (the embedded default pack's,
+/// from build.rs), so it is not computed again.
+pub(crate) fn compile_known(text: &str, sha256: Option<&'static str>) -> Result<Pack, Vec<Diagnostic>> {
+    let mut cx = Compiler { src: text, sha256, diags: Vec::new(), rule: None };
     if text.len() > MAX_PACK_BYTES {
         cx.error(0..0, format!("the pack is {} bytes; at most {MAX_PACK_BYTES} are accepted", text.len()), None);
         return Err(cx.diags);
@@ -301,6 +307,8 @@ pub fn compile(text: &str) -> Result<Pack, Vec<Diagnostic>> {
 
 struct Compiler<'s> {
     src: &'s str,
+    /// The sha256 of `src`, where the caller knows it.
+    sha256: Option<&'static str>,
     diags: Vec<Diagnostic>,
     rule: Option<String>,
 }
@@ -421,7 +429,10 @@ impl Compiler<'_> {
         self.unused_params(&raw.params, &rules, &param_names);
         let (levers, resets) = self.levers(&raw.facts, &schema, &param_types);
         let costs = self.costs(&raw.costs);
-        let sha256 = Sha256::digest(self.src.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        let sha256 = match self.sha256 {
+            Some(known) => known.to_owned(),
+            None => Sha256::digest(self.src.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
+        };
         Some(Pack {
             id: meta.id.into_inner(),
             version: meta.version.into_inner(),
