@@ -1,7 +1,7 @@
 //! A verdict and its trace as plain text: what `drawcheck explain` prints and the studio shows.
 
-use crate::pack::Pack;
 use crate::i18n::Locale;
+use crate::pack::Pack;
 use crate::verdict::{RuleTrace, Verdict};
 
 /// The verdict, and the trace if it has one, as plain text.
@@ -83,7 +83,11 @@ fn trace_lines(out: &mut String, t: &RuleTrace) {
 pub fn plan_text(v: &Verdict, locale: Locale) -> String {
     let zh = locale == Locale::ZhCn;
     let Some(plan) = &v.recourse else {
-        return if zh { "现在即可借款，无需任何操作。\n".into() } else { "You can draw now; nothing to do.\n".into() };
+        return if zh {
+            "现在即可借款，无需任何操作。\n".into()
+        } else {
+            "You can draw now; nothing to do.\n".into()
+        };
     };
     let mut out = String::new();
     let head = if zh { "恢复借款的路径" } else { "Path to drawing again" };

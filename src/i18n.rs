@@ -77,7 +77,11 @@ pub fn date(d: Date, locale: Locale) -> String {
 pub fn datetime(t: OffsetDateTime, zone: UtcOffset, locale: Locale) -> String {
     let t = in_zone(t, zone);
     let t = if t.second() > 0 || t.nanosecond() > 0 {
-        t.replace_second(0).ok().and_then(|t| t.replace_nanosecond(0).ok()).and_then(|t| t.checked_add(time::Duration::MINUTE)).unwrap_or(t)
+        t.replace_second(0)
+            .ok()
+            .and_then(|t| t.replace_nanosecond(0).ok())
+            .and_then(|t| t.checked_add(time::Duration::MINUTE))
+            .unwrap_or(t)
     } else {
         t
     };

@@ -135,7 +135,10 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
                     locale = match tag {
                         None => None,
                         Some(tag) => Some(Locale::parse(&tag).ok_or_else(|| {
-                            de::Error::custom(format!("`locale` is {}: drawcheck speaks \"zh-CN\" and \"en\"", quoted(&tag)))
+                            de::Error::custom(format!(
+                                "`locale` is {}: drawcheck speaks \"zh-CN\" and \"en\"",
+                                quoted(&tag)
+                            ))
                         })?),
                     };
                 }

@@ -63,7 +63,8 @@ fn bad_input_is_a_tagged_failure_with_position_not_an_exception() {
 
 #[wasm_bindgen_test]
 fn a_broken_pack_gives_diagnostics_with_line_and_column() {
-    let engine = Engine::new("[pack]\nid = \"x\"\nversion = \"1\"\n[line]\ncredit_limit = \"account.limit\"\nused = \"0\"\n");
+    let engine =
+        Engine::new("[pack]\nid = \"x\"\nversion = \"1\"\n[line]\ncredit_limit = \"account.limit\"\nused = \"0\"\n");
     let report = parse(&engine.report());
     assert_eq!(report["type"], "failure");
     let first = &report["errors"][0];

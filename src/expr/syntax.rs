@@ -388,7 +388,7 @@ fn lex_string(src: &str, start: usize, quote: u8) -> Result<(String, usize), Exp
                     // be several bytes), so it never splits a character.
                     let end = at + 1 + other.map_or(0, |(_, c)| c.len_utf8());
                     return Err(ExprError::new(Span::new(at, end), "unknown escape in a string")
-                        .hint("the escapes are \\\\ \\\" \\' \\n \\t"))
+                        .hint("the escapes are \\\\ \\\" \\' \\n \\t"));
                 }
             },
             c => out.push(c),

@@ -9,8 +9,8 @@ use crate::expr::{self, Expr, ExprError, Names, Usage};
 use crate::i18n::Locale;
 use crate::schema::{suggest, Action, FactId, FactKind, Schema};
 use crate::value::{ParamValue, Type};
-use sha2::{Digest, Sha256};
 use raw::{RawFact, RawFacts, RawMeta, RawPack, RawRule, RawStep, Text, TextMap};
+use sha2::{Digest, Sha256};
 use toml::de::DeValue;
 use toml::Spanned;
 
@@ -535,9 +535,11 @@ impl Compiler<'_> {
                 }
                 match schema.add_fact(group.get_ref(), field.get_ref(), kind, null_is_never, action) {
                     Some(id) => schema.set_labels(id, labels),
-                    None => {
-                        self.error(span, format!("fact `{}.{}` is declared twice", group.get_ref(), field.get_ref()), None)
-                    }
+                    None => self.error(
+                        span,
+                        format!("fact `{}.{}` is declared twice", group.get_ref(), field.get_ref()),
+                        None,
+                    ),
                 }
             }
         }
@@ -586,10 +588,7 @@ impl Compiler<'_> {
     }
 
     #[allow(clippy::type_complexity)]
-    fn params(
-        &mut self,
-        raw: &[(Text, Spanned<DeValue<'_>>)],
-    ) -> (Vec<String>, Vec<ParamValue>, Vec<(String, Type)>) {
+    fn params(&mut self, raw: &[(Text, Spanned<DeValue<'_>>)]) -> (Vec<String>, Vec<ParamValue>, Vec<(String, Type)>) {
         let (mut names, mut values, mut types) = (Vec::new(), Vec::new(), Vec::new());
         for (name, value) in raw {
             if !is_snake(name.get_ref()) {
@@ -907,12 +906,7 @@ impl Compiler<'_> {
     }
 
     /// Levers and resets from the fact specs (after params, since their expressions may read them).
-    fn levers(
-        &mut self,
-        facts: &RawFacts,
-        schema: &Schema,
-        params: &[(String, Type)],
-    ) -> (Vec<Lever>, Vec<Reset>) {
+    fn levers(&mut self, facts: &RawFacts, schema: &Schema, params: &[(String, Type)]) -> (Vec<Lever>, Vec<Reset>) {
         let names = Names { schema, params, locals: &[] };
         let (mut levers, mut resets) = (Vec::new(), Vec::new());
         for (group, fields) in facts {
@@ -931,7 +925,11 @@ impl Compiler<'_> {
                 }
                 let Some(action) = fact.action else {
                     if let Some(d) = &spec.direction {
-                        self.error(d.span(), format!("`{path}` has a direction but no action"), Some("say which action moves it, like action = \"repay\"".into()));
+                        self.error(
+                            d.span(),
+                            format!("`{path}` has a direction but no action"),
+                            Some("say which action moves it, like action = \"repay\"".into()),
+                        );
                     }
                     continue;
                 };
@@ -942,13 +940,25 @@ impl Compiler<'_> {
                     Some((_, "false")) if ty == Type::Bool => Direction::ToFalse,
                     Some((d, other)) => {
                         let want = if ty == Type::Bool { "\"true\" or \"false\"" } else { "\"down\" or \"up\"" };
-                        self.error(d.span(), format!("direction \"{other}\" does not fit a {ty} fact"), Some(format!("use {want}")));
+                        self.error(
+                            d.span(),
+                            format!("direction \"{other}\" does not fit a {ty} fact"),
+                            Some(format!("use {want}")),
+                        );
                         continue;
                     }
                     None => {
                         let span = spec.action.as_ref().map(|a| a.span()).unwrap_or_else(|| field.span());
-                        let hint = if ty == Type::Bool { "add direction = \"true\" or \"false\": the value the borrower can give it" } else { "add direction = \"down\" or \"up\"" };
-                        self.error(span, format!("`{path}` can be changed by the borrower, but in which direction?"), Some(hint.into()));
+                        let hint = if ty == Type::Bool {
+                            "add direction = \"true\" or \"false\": the value the borrower can give it"
+                        } else {
+                            "add direction = \"down\" or \"up\""
+                        };
+                        self.error(
+                            span,
+                            format!("`{path}` can be changed by the borrower, but in which direction?"),
+                            Some(hint.into()),
+                        );
                         continue;
                     }
                 };
@@ -964,7 +974,10 @@ impl Compiler<'_> {
                         also.push((other_id, c));
                     }
                 }
-                let to = spec.to.as_ref().and_then(|t| self.expression(t, &ty, "the lever's `to`", &names, &mut Usage::default()));
+                let to = spec
+                    .to
+                    .as_ref()
+                    .and_then(|t| self.expression(t, &ty, "the lever's `to`", &names, &mut Usage::default()));
                 levers.push(Lever { fact: id, action, direction, to, also });
             }
         }
@@ -981,7 +994,8 @@ impl Compiler<'_> {
                     }
                 }
                 None => {
-                    let hint = suggest(name.get_ref(), Action::ALL.iter().map(|a| a.name())).map(|s| format!("did you mean `{s}`?"));
+                    let hint = suggest(name.get_ref(), Action::ALL.iter().map(|a| a.name()))
+                        .map(|s| format!("did you mean `{s}`?"));
                     self.error(name.span(), format!("unknown action `{}`", name.get_ref()), hint);
                 }
             }
@@ -989,12 +1003,7 @@ impl Compiler<'_> {
         costs
     }
 
-    fn unused_params(
-        &mut self,
-        raw: &[(Text, Spanned<DeValue<'_>>)],
-        rules: &[Rule],
-        names: &[String],
-    ) {
+    fn unused_params(&mut self, raw: &[(Text, Spanned<DeValue<'_>>)], rules: &[Rule], names: &[String]) {
         let mut used = vec![false; names.len()];
         let mut mark = |e: &Expr| mark_params(e, &mut used);
         for rule in rules {
@@ -1038,4 +1047,3 @@ fn is_snake(s: &str) -> bool {
     s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
         && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
-

@@ -123,9 +123,19 @@ fn scalar(v: &DeValue<'_>) -> Result<(Scalar, Type), ParamError> {
                 },
                 (_, Some(v)) => match Version::parse(&v) {
                     Some(ver) => (Scalar::Version(ver), Type::Version),
-                    None => return Err((format!("\"{v}\" is not a version"), Some("1 to 4 dot-separated numbers, like \"8.0.0\""))),
+                    None => {
+                        return Err((
+                            format!("\"{v}\" is not a version"),
+                            Some("1 to 4 dot-separated numbers, like \"8.0.0\""),
+                        ))
+                    }
                 },
-                _ => return Err(("a typed value is { money = \"…\" } or { version = \"…\" }, with a string".into(), None)),
+                _ => {
+                    return Err((
+                        "a typed value is { money = \"…\" } or { version = \"…\" }, with a string".into(),
+                        None,
+                    ))
+                }
             }
         }
         DeValue::Table(_) | DeValue::Array(_) => {

@@ -159,7 +159,11 @@ impl Reader<'_> {
                     None => format!("{place} takes {}", allowed.join(", ")),
                 },
             };
-            self.errors.push(RawError { span: k.span(), message: format!("unknown key `{key}` in {place}"), hint: Some(hint) });
+            self.errors.push(RawError {
+                span: k.span(),
+                message: format!("unknown key `{key}` in {place}"),
+                hint: Some(hint),
+            });
         }
     }
 
@@ -195,7 +199,11 @@ impl Reader<'_> {
         match v.get_ref() {
             DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
             other => {
-                self.error(v.span(), format!("`{key}` should be a string, not {}", other.type_str()), Some("put expressions and texts in quotes"));
+                self.error(
+                    v.span(),
+                    format!("`{key}` should be a string, not {}", other.type_str()),
+                    Some("put expressions and texts in quotes"),
+                );
                 None
             }
         }
@@ -234,7 +242,11 @@ impl Reader<'_> {
         let mut out = TextMap::new();
         let Some(v) = t.get(key) else { return out };
         let DeValue::Table(inner) = v.get_ref() else {
-            let hint = if key == "let" { "write [rules.let] and name = \"expression\" lines" } else { "write one per locale, like title.zh-CN = \"…\" and title.en = \"…\"" };
+            let hint = if key == "let" {
+                "write [rules.let] and name = \"expression\" lines"
+            } else {
+                "write one per locale, like title.zh-CN = \"…\" and title.en = \"…\""
+            };
             self.error(v.span(), format!("`{key}` should be a table of strings"), Some(hint));
             return out;
         };
@@ -243,7 +255,11 @@ impl Reader<'_> {
                 DeValue::String(s) => {
                     out.push((owned(k), Spanned::new(val.span(), s.to_string())));
                 }
-                other => self.error(val.span(), format!("`{key}.{}` should be a string, not {}", k.get_ref(), other.type_str()), None),
+                other => self.error(
+                    val.span(),
+                    format!("`{key}.{}` should be a string, not {}", k.get_ref(), other.type_str()),
+                    None,
+                ),
             }
         }
         out
@@ -258,18 +274,39 @@ impl Reader<'_> {
         };
         for (group, fields) in groups.iter() {
             let DeValue::Table(fields_t) = fields.get_ref() else {
-                self.error(fields.span(), format!("fact group `{}` should be a table", group.get_ref()), Some("like [facts.account] and then one line per fact"));
+                self.error(
+                    fields.span(),
+                    format!("fact group `{}` should be a table", group.get_ref()),
+                    Some("like [facts.account] and then one line per fact"),
+                );
                 continue;
             };
             let mut specs = Vec::new();
             for (field, spec) in fields_t.iter() {
                 let DeValue::Table(t) = spec.get_ref() else {
                     let hint = "like credit_limit = { type = \"money\" }";
-                    self.error(spec.span(), format!("fact `{}.{}` should be a table", group.get_ref(), field.get_ref()), Some(hint));
+                    self.error(
+                        spec.span(),
+                        format!("fact `{}.{}` should be a table", group.get_ref(), field.get_ref()),
+                        Some(hint),
+                    );
                     continue;
                 };
                 let place = format!("fact `{}.{}`", group.get_ref(), field.get_ref());
-                let keys = ["type", "values", "min", "max", "max_len", "null", "action", "direction", "to", "also", "resets", "label"];
+                let keys = [
+                    "type",
+                    "values",
+                    "min",
+                    "max",
+                    "max_len",
+                    "null",
+                    "action",
+                    "direction",
+                    "to",
+                    "also",
+                    "resets",
+                    "label",
+                ];
                 self.only(t, &keys, &place, None);
                 let fact = RawFact {
                     ty: self.string(t, "type", &place, spec.span()),
@@ -295,7 +332,11 @@ impl Reader<'_> {
     fn resets(&mut self, t: &DeTable<'_>, place: &str) -> Option<(Text, Text)> {
         let v = t.get("resets")?;
         let DeValue::Table(inner) = v.get_ref() else {
-            self.error(v.span(), format!("`resets` of {place} should be a table"), Some("like resets = { to = \"0\", at = \"as_of + 1h\" }"));
+            self.error(
+                v.span(),
+                format!("`resets` of {place} should be a table"),
+                Some("like resets = { to = \"0\", at = \"as_of + 1h\" }"),
+            );
             return None;
         };
         self.only(inner, &["to", "at"], "`resets`", None);
@@ -342,7 +383,8 @@ impl Reader<'_> {
                 continue;
             };
             let span = item.span();
-            let allowed = ["id", "when", "effect", "scope", "category", "amount", "until", "title", "detail", "let", "steps"];
+            let allowed =
+                ["id", "when", "effect", "scope", "category", "amount", "until", "title", "detail", "let", "steps"];
             self.only(t, &allowed, "a rule", None);
             let rule = RawRule {
                 id: self.string(t, "id", "a rule", span.clone()),
@@ -365,13 +407,21 @@ impl Reader<'_> {
     fn steps(&mut self, rule: &DeTable<'_>) -> Vec<Spanned<RawStep>> {
         let Some(v) = rule.get("steps") else { return Vec::new() };
         let DeValue::Array(items) = v.get_ref() else {
-            self.error(v.span(), "`steps` should be a list of tables", Some("write each step as a [[rules.steps]] table"));
+            self.error(
+                v.span(),
+                "`steps` should be a list of tables",
+                Some("write each step as a [[rules.steps]] table"),
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
         for item in items {
             let DeValue::Table(t) = item.get_ref() else {
-                self.error(item.span(), "each step should be a table", Some("write each step as a [[rules.steps]] table"));
+                self.error(
+                    item.span(),
+                    "each step should be a table",
+                    Some("write each step as a [[rules.steps]] table"),
+                );
                 continue;
             };
             let span = item.span();

@@ -180,10 +180,12 @@ impl Engine {
         };
         let locale = match opts.locale.as_deref() {
             None => None,
-            Some(tag) => Some(
-                Locale::parse(tag)
-                    .ok_or_else(|| no_position(format!("options.locale {}: drawcheck speaks \"zh-CN\" and \"en\"", crate::value::quoted(tag))))?,
-            ),
+            Some(tag) => Some(Locale::parse(tag).ok_or_else(|| {
+                no_position(format!(
+                    "options.locale {}: drawcheck speaks \"zh-CN\" and \"en\"",
+                    crate::value::quoted(tag)
+                ))
+            })?),
         };
         let profile = profile::from_json(&pack.schema, profile_json)?;
         Ok((pack, crate::check(pack, &profile, Options { locale, trace: trace || opts.trace, recourse: true })))

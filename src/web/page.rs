@@ -498,7 +498,8 @@ fn update(app: &mut App) {
     let text = profile_json(app);
     let outcome = match profile::from_json(&app.pack.schema, &text) {
         Ok(p) => {
-            let v = crate::check(&app.pack, &p, Options { locale: Some(app.locale), recourse: true, ..Options::default() });
+            let v =
+                crate::check(&app.pack, &p, Options { locale: Some(app.locale), recourse: true, ..Options::default() });
             Shown::Verdict(Box::new(v), p.as_of)
         }
         Err(e) => Shown::Error(e),
@@ -774,7 +775,15 @@ fn path(doc: &Document, card: &Element, v: &Verdict, as_of: OffsetDateTime, loca
     if !plan.steps.is_empty() {
         let when = parse_datetime(&plan.earliest).map(|t| i18n::datetime(t, zone, locale)).unwrap_or_default();
         let mut reach = String::new();
-        for part in [s.path_reach[0], status_word(plan.reachable), s.path_reach[1], &money(plan.available_after), s.path_reach[2], &when, s.path_reach[3]] {
+        for part in [
+            s.path_reach[0],
+            status_word(plan.reachable),
+            s.path_reach[1],
+            &money(plan.available_after),
+            s.path_reach[2],
+            &when,
+            s.path_reach[3],
+        ] {
             reach.push_str(part);
         }
         let p = el(doc, &section, "p", "reach", &reach);
@@ -785,7 +794,13 @@ fn path(doc: &Document, card: &Element, v: &Verdict, as_of: OffsetDateTime, loca
             attr(&li, "data-action", st.action.name());
             el(doc, &li, "span", "step-text", if locale == Locale::ZhCn { &st.text.zh_cn } else { &st.text.en });
             let mut then = String::new();
-            for part in [s.path_then[0], status_word(st.status_after), s.path_then[1], &money(st.available_after), s.path_then[2]] {
+            for part in [
+                s.path_then[0],
+                status_word(st.status_after),
+                s.path_then[1],
+                &money(st.available_after),
+                s.path_then[2],
+            ] {
                 then.push_str(part);
             }
             el(doc, &li, "span", "chips", "").set_text_content(Some(&then));
