@@ -341,19 +341,8 @@ impl<'p> Worker<'p> {
     fn batch(&mut self, columns: &CsvColumns, batch: Batch) -> u64 {
         let mut cells: Vec<&str> = Vec::new();
         for (line, record) in &batch {
-            cells.clear();
-            let mut bad_utf8 = None;
-            for (i, cell) in record.iter().enumerate() {
-                match std::str::from_utf8(cell) {
-                    Ok(c) => cells.push(c),
-                    Err(_) => {
-                        bad_utf8 = Some(i + 1);
-                        break;
-                    }
-                }
-            }
-            if let Some(field) = bad_utf8 {
-                self.impact.bad_row(*line, format!("field {field} is not UTF-8 text"));
+            if let Err(message) = pcsv::text_cells(record.iter(), &mut cells) {
+                self.impact.bad_row(*line, message);
                 continue;
             }
             match columns.new.profile(&self.packs.new.schema, cells.iter().copied()) {

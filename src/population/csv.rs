@@ -137,6 +137,19 @@ fn cell_json(cell: &str, kind: &FactKind) -> Json {
     }
 }
 
+/// A CSV record's cells as text, into `out` (cleared first); `Err` names the first cell (1-based)
+/// that is not UTF-8, as the bad-row message the CLI and the studio report.
+pub fn text_cells<'r>(cells: impl IntoIterator<Item = &'r [u8]>, out: &mut Vec<&'r str>) -> Result<(), String> {
+    out.clear();
+    for (i, cell) in cells.into_iter().enumerate() {
+        match std::str::from_utf8(cell) {
+            Ok(c) => out.push(c),
+            Err(_) => return Err(format!("field {} is not UTF-8 text", i + 1)),
+        }
+    }
+    Ok(())
+}
+
 /// The header row [`row`] writes: `as_of`, `locale`, then every fact path of the schema.
 pub fn header(schema: &Schema) -> Vec<String> {
     ["as_of", "locale"].into_iter().map(String::from).chain(schema.paths().map(String::from)).collect()
@@ -158,4 +171,18 @@ pub fn row(schema: &Schema, profile: &Profile) -> Vec<String> {
         });
     }
     cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_cells;
+
+    #[test]
+    fn text_cells_names_the_first_cell_that_is_not_utf8() {
+        let mut out = vec!["stale"];
+        assert_eq!(text_cells([b"a".as_slice(), "¥1".as_bytes()], &mut out), Ok(()));
+        assert_eq!(out, ["a", "¥1"]);
+        let record = [b"a".as_slice(), b"b", b"\xff\xfe", b"\xff"];
+        assert_eq!(text_cells(record, &mut out), Err("field 3 is not UTF-8 text".to_string()));
+    }
 }

@@ -932,8 +932,8 @@ fn short(sha: &str) -> &str {
     sha.get(..12).unwrap_or(sha)
 }
 
-/// `1234567` → `1,234,567`.
-fn count(n: u64) -> String {
+/// `1234567` → `1,234,567` (the report's tables; the studio's figures too).
+pub fn count(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {

@@ -16,6 +16,7 @@ use crate::app::App;
 use crate::charts::{self, Change, Pair};
 use crate::worker::{Answer, Job, PopulationWorker, Shipped, Source, SAMPLE};
 use drawcheck::money::Fen;
+use drawcheck::population::report::count;
 use drawcheck::population::{Impact, Report};
 use drawcheck::{Locale, Pack};
 use gloo_events::EventListener;
@@ -1097,19 +1098,6 @@ fn now() -> f64 {
 fn parse_count(s: &str) -> Option<u64> {
     let digits: String = s.trim().chars().filter(|c| *c != ',' && *c != '_').collect();
     digits.parse().ok()
-}
-
-/// `1234567` → `1,234,567`.
-fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 fn signed(n: i64) -> String {

@@ -325,18 +325,8 @@ impl Run {
             }
             let line = at(record.position().map_or(1, |p| p.line()));
             let mut cells: Vec<&str> = Vec::with_capacity(record.len());
-            let mut bad_utf8 = None;
-            for (i, cell) in record.iter().enumerate() {
-                match std::str::from_utf8(cell) {
-                    Ok(c) => cells.push(c),
-                    Err(_) => {
-                        bad_utf8 = Some(i + 1);
-                        break;
-                    }
-                }
-            }
-            if let Some(field) = bad_utf8 {
-                self.bad_row(line, format!("field {field} is not UTF-8 text"));
+            if let Err(message) = drawcheck::population::csv::text_cells(record.iter(), &mut cells) {
+                self.bad_row(line, message);
                 continue;
             }
             let new_profile = match columns.new.profile(&packs.new.schema, cells.iter().copied()) {
