@@ -366,7 +366,7 @@ pub fn set_pack_text(s: &mut State, text: String, from: Option<String>) {
     s.text = text;
     s.loaded_from = from;
     if let Some(ta) = s.by_id(editor::TEXT_ID) {
-        dom::set_value(&ta, &s.text);
+        dom::replace_text(&s.doc, &ta, &s.text);
         ta.set_scroll_top(0);
     }
     editor::typed(s);

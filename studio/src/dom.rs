@@ -5,7 +5,7 @@
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, Event, HtmlElement};
+use web_sys::{Document, Element, Event, HtmlDocument, HtmlElement, HtmlTextAreaElement};
 
 /// Appends `<tag class="class">text</tag>` to `parent` and returns it (empty class or text: none).
 pub fn el(doc: &Document, parent: &Element, tag: &str, class: &str, text: &str) -> Element {
@@ -54,6 +54,26 @@ pub fn value(e: &Element) -> String {
 /// Sets a form control's `value` property.
 pub fn set_value(e: &Element, v: &str) {
     let _ = js_sys::Reflect::set(e, &JsValue::from_str("value"), &JsValue::from_str(v));
+}
+
+/// Replaces a text area's whole text as one edit that Ctrl+Z takes back. Setting `value` would
+/// clear the browser's undo history, and a reset or a loaded file is exactly what an author may
+/// want to undo; `execCommand("insertText")` is the one way to add to that history. Where it is
+/// not supported, `value` is set. The keyboard focus goes back to where it was.
+pub fn replace_text(doc: &Document, ta: &Element, text: &str) {
+    let before = doc.active_element();
+    if let (Some(t), Some(d)) = (ta.dyn_ref::<HtmlTextAreaElement>(), doc.dyn_ref::<HtmlDocument>()) {
+        let _ = t.focus();
+        t.select();
+        let _ = d.exec_command_with_show_ui_and_value("insertText", false, text);
+    }
+    // Not supported, or the text area normalised the text's line ends: `value` is the text.
+    if value(ta) != text {
+        set_value(ta, text);
+    }
+    if let Some(b) = before.and_then(|b| b.dyn_into::<HtmlElement>().ok()) {
+        let _ = b.focus();
+    }
 }
 
 /// Moves the keyboard focus to `e`.

@@ -223,6 +223,14 @@ test('load a pack from a file, download the edited pack, reset to the shipped on
     assert.equal(await page.textContent('#pack-version'), '1.0.0');
     assert.equal(await page.textContent('#pack-note'), '');
     assert.deepEqual((await changes(page)).map((c) => c[0]), ['none']);
+
+    // Reset is one edit that the keyboard's undo takes back: the author's text returns, and the
+    // verdicts follow it.
+    await page.focus('#pack-text');
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(() => document.querySelector('#pack-state')?.textContent === 'Edited');
+    assert.equal(await page.inputValue('#pack-text'), typed);
+    assert.equal(await page.textContent('#pack-version'), '1.1.0');
   });
 });
 
