@@ -2,7 +2,8 @@
 //! the shipped pack as the baseline.
 //!
 //! - The source: the core's generated population (size and seed, like `drawcheck simulate
-//!   --generate N --seed S`), or a local file of JSON Lines or CSV (read with gloo-file).
+//!   --generate N --seed S`), or a local file of JSON Lines or CSV, read with gloo-file slice by
+//!   slice ([`READ_BYTES`]) as the workers need its lines, so a file larger than memory still runs.
 //! - The run: a pool of workers (`worker.rs`; one per core, at most [`MAX_WORKERS`]) fed small jobs
 //!   from here — ranges of generated borrowers, or blocks of whole lines cut at record ends — two
 //!   in flight per worker. Each job's answer moves the progress bar; Cancel drops the workers
@@ -34,6 +35,12 @@ const MAX_SIZE: u64 = 1_000_000;
 const GEN_CHUNK: u64 = 16_384;
 /// Bytes of a file per job (cut at the end of a line or record).
 const BLOCK_BYTES: usize = 1 << 19;
+/// Bytes of a file read at a time (a `Blob` slice): the next slice is read while the workers
+/// evaluate the lines of this one.
+const READ_BYTES: usize = 8 << 20;
+/// The longest line (or CSV record) a file may have: a longer one is not a profile, and reading
+/// on for its end could fill the memory.
+const MAX_LINE_BYTES: usize = 64 << 20;
 /// Jobs kept queued at each worker, so it never waits for the next one.
 const IN_FLIGHT: usize = 2;
 /// The most workers a run uses, whatever the number of cores.
@@ -67,7 +74,35 @@ struct Ui {
 /// Where the next jobs come from.
 enum Feed {
     Generated { next: u64, total: u64 },
-    File { bytes: Vec<u8>, pos: usize, line: u64, csv: bool },
+    File(FileFeed),
+}
+
+/// A local file, read slice by slice as its lines are handed out.
+struct FileFeed {
+    file: web_sys::File,
+    /// The file's size, in bytes (the run's progress units).
+    size: u64,
+    /// Bytes read from the file so far.
+    read: u64,
+    /// Bytes read and not yet handed out: `buf[start..]`, which begins at a line (or record) start.
+    buf: Vec<u8>,
+    start: usize,
+    /// The file's line number where `buf[start..]` begins.
+    line: u64,
+    csv: bool,
+    /// A slice is being read.
+    reading: bool,
+}
+
+/// What a feed has for a worker.
+enum Next {
+    Job(Job, u64),
+    /// Nothing until the next slice of the file is read.
+    Wait,
+    /// Everything was handed out.
+    Done,
+    /// The run cannot go on (a line longer than [`MAX_LINE_BYTES`]).
+    Fail(String),
 }
 
 /// A run in progress.
@@ -452,13 +487,13 @@ impl Panel {
                 self.ui.why.set_text_content(Some(&fill(self.words().reading, &[("name", &file.name())])));
                 self.refresh();
                 let me = self.me.clone();
-                let file = gloo_file::File::from(file);
+                let to = file.size().min(READ_BYTES as f64);
                 wasm_bindgen_futures::spawn_local(async move {
-                    let read = gloo_file::futures::read_as_bytes(&file).await;
+                    let read = read_slice(&file, 0.0, to).await;
                     with(&me, |p| {
                         p.reading = false;
                         match read {
-                            Ok(bytes) => p.begin_file(base_text, new_text, base, new, &file.name(), bytes),
+                            Ok(bytes) => p.begin_file(base_text, new_text, base, new, file, bytes),
                             Err(e) => {
                                 p.set_state("failed");
                                 p.say(&format!("{}: {e}", file.name()));
@@ -471,11 +506,24 @@ impl Panel {
         }
     }
 
-    fn begin_file(&mut self, base_text: String, new_text: String, base: Pack, new: Pack, name: &str, bytes: Vec<u8>) {
+    /// Starts a run on a file, given its first slice.
+    fn begin_file(
+        &mut self,
+        base_text: String,
+        new_text: String,
+        base: Pack,
+        new: Pack,
+        file: web_sys::File,
+        first: Vec<u8>,
+    ) {
+        let name = file.name();
+        // `File.size` is a whole number of bytes.
+        let size = file.size() as u64;
         let csv = name.to_ascii_lowercase().ends_with(".csv");
-        let (source, pos, line) = if csv {
-            match csv_header(&base, &new, &bytes) {
-                Ok((header, pos, line)) => (Source::Csv { header }, pos, line),
+        let whole = first.len() as u64 >= size;
+        let (source, start, line) = if csv {
+            match csv_header(&base, &new, &first, whole) {
+                Ok((header, start, line)) => (Source::Csv { header }, start, line),
                 Err(e) => {
                     self.set_state("failed");
                     return self.say(&format!("{name}: {e}"));
@@ -484,10 +532,10 @@ impl Panel {
         } else {
             (Source::JsonLines, 0, 1)
         };
-        let total = bytes.len() as u64;
-        let feed = Feed::File { bytes, pos, line, csv };
+        let read = first.len() as u64;
+        let feed = Feed::File(FileFeed { file, size, read, buf: first, start, line, csv, reading: false });
         let label = format!("file: {name}");
-        self.begin(base_text, new_text, base, new, source, feed, label, total);
+        self.begin(base_text, new_text, base, new, source, feed, label, size);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -554,18 +602,41 @@ impl Panel {
         let _ = self.ui.root.set_attribute("data-workers", &n.to_string());
     }
 
-    /// Tops up worker `w`'s queue; once every job is answered, asks every worker for its part.
+    /// Tops up worker `w`'s queue, asks for the file's next slice when its read lines run low, and
+    /// once every job is handed out and answered, asks every worker for its part.
     fn feed(&mut self, w: usize) {
         let Some(run) = self.run.as_mut() else { return };
         let Some(bridge) = self.workers.get(w) else { return };
+        let mut done = false;
         while run.in_flight.get(w).is_some_and(|q| q.len() < IN_FLIGHT) {
-            let Some((job, units)) = run.feed.next(run.id) else { break };
+            let (job, units) = match run.feed.next(run.id) {
+                Next::Job(job, units) => (job, units),
+                Next::Wait => break,
+                Next::Done => {
+                    done = true;
+                    break;
+                }
+                Next::Fail(message) => {
+                    self.stop();
+                    self.set_state("failed");
+                    return self.say(&message);
+                }
+            };
             bridge.send(job);
             if let Some(q) = run.in_flight.get_mut(w) {
                 q.push_back(units);
             }
         }
-        if run.parts_missing.is_none() && run.in_flight.iter().all(VecDeque::is_empty) {
+        if let Feed::File(f) = &mut run.feed {
+            if let Some((from, to)) = f.slice_to_read() {
+                let (me, id, file) = (self.me.clone(), run.id, f.file.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let read = read_slice(&file, from, to).await;
+                    with(&me, |p| p.slice_read(id, read));
+                });
+            }
+        }
+        if done && run.parts_missing.is_none() && run.in_flight.iter().all(VecDeque::is_empty) {
             for b in &self.workers {
                 b.send(Job::Finish { run: run.id });
             }
@@ -573,6 +644,24 @@ impl Panel {
             run.finishing_at = now();
             let text = fill(words(self.locale.unwrap_or(Locale::En)).merging, &[("n", &count(run.rows))]);
             self.ui.count.set_text_content(Some(&text));
+        }
+    }
+
+    /// The file's next slice arrived: its lines go to every worker that has room.
+    fn slice_read(&mut self, run: u32, read: Result<Vec<u8>, String>) {
+        let Some(r) = self.run.as_mut().filter(|r| r.id == run) else { return };
+        let Feed::File(f) = &mut r.feed else { return };
+        match read {
+            Ok(bytes) => f.append(bytes),
+            Err(message) => {
+                let name = f.file.name();
+                self.stop();
+                self.set_state("failed");
+                return self.say(&format!("{name}: {message}"));
+            }
+        }
+        for w in 0..self.workers.len() {
+            self.feed(w);
         }
     }
 
@@ -625,7 +714,7 @@ impl Panel {
             Feed::Generated { total, .. } => {
                 fill(w.progress_generated, &[("n", &count(r.rows)), ("total", &count(total)), ("rate", &count(rate))])
             }
-            Feed::File { .. } => {
+            Feed::File(_) => {
                 let pct = (r.done_units * 100 / r.total_units.max(1)).to_string();
                 fill(w.progress_file, &[("n", &count(r.rows)), ("pct", &pct), ("rate", &count(rate))])
             }
@@ -788,34 +877,93 @@ impl Panel {
 }
 
 impl Feed {
-    /// The next job and its size in progress units, or `None` when everything was handed out.
-    fn next(&mut self, run: u32) -> Option<(Job, u64)> {
+    /// The next job and its size in progress units.
+    fn next(&mut self, run: u32) -> Next {
         match self {
             Feed::Generated { next, total } => {
                 if *next >= *total {
-                    return None;
+                    return Next::Done;
                 }
                 let start = *next;
                 let end = (start + GEN_CHUNK).min(*total);
                 *next = end;
-                Some((Job::Generate { run, start, end }, end - start))
+                Next::Job(Job::Generate { run, start, end }, end - start)
             }
-            Feed::File { bytes, pos, line, csv } => {
-                let rest = bytes.get(*pos..).filter(|r| !r.is_empty())?;
-                let len = block_len(rest, *csv);
-                let block = rest.get(..len)?.to_vec();
-                let first_line = *line;
-                *line += block.iter().filter(|b| **b == b'\n').count() as u64;
-                *pos += len;
-                Some((Job::Lines { run, first_line, bytes: block }, len as u64))
-            }
+            Feed::File(f) => f.next(run),
         }
     }
 }
 
+impl FileFeed {
+    fn all_read(&self) -> bool {
+        self.read >= self.size
+    }
+
+    fn rest(&self) -> &[u8] {
+        self.buf.get(self.start..).unwrap_or_default()
+    }
+
+    /// The next block of whole lines. A block ends at a line end: while the file is still being
+    /// read, a block waits until about [`BLOCK_BYTES`] have been read (or a whole line has, for a
+    /// longer line); the file's last line needs no line end.
+    fn next(&mut self, run: u32) -> Next {
+        let all_read = self.all_read();
+        let rest = self.rest();
+        if rest.is_empty() {
+            return if all_read { Next::Done } else { Next::Wait };
+        }
+        let len = match block_len(rest, self.csv) {
+            Some(len) if all_read || rest.len() >= BLOCK_BYTES => len,
+            None if all_read => rest.len(),
+            None if rest.len() > MAX_LINE_BYTES => {
+                return Next::Fail(format!("line {}: longer than {} MB", self.line, MAX_LINE_BYTES >> 20));
+            }
+            _ => return Next::Wait,
+        };
+        let Some(block) = rest.get(..len).map(<[u8]>::to_vec) else { return Next::Wait };
+        let first_line = self.line;
+        self.line += block.iter().filter(|b| **b == b'\n').count() as u64;
+        self.start += len;
+        Next::Job(Job::Lines { run, first_line, bytes: block }, len as u64)
+    }
+
+    /// The byte range of the file to read next, if one should be: when fewer than [`READ_BYTES`]
+    /// read bytes are left to hand out (or they end inside a line), and no read is under way.
+    fn slice_to_read(&mut self) -> Option<(f64, f64)> {
+        let low = self.rest().len() < READ_BYTES || block_len(self.rest(), self.csv).is_none();
+        if self.reading || self.all_read() || !low {
+            return None;
+        }
+        self.reading = true;
+        let to = self.size.min(self.read + READ_BYTES as u64);
+        Some((self.read as f64, to as f64))
+    }
+
+    /// Adds a slice that was read after the bytes already read.
+    fn append(&mut self, bytes: Vec<u8>) {
+        self.reading = false;
+        if bytes.is_empty() {
+            // The file shrank while it was read: what was read is all there is.
+            self.size = self.read;
+            return;
+        }
+        self.buf.drain(..self.start.min(self.buf.len()));
+        self.start = 0;
+        self.read += bytes.len() as u64;
+        self.buf.extend_from_slice(&bytes);
+    }
+}
+
+/// Reads bytes `from..to` of a file.
+async fn read_slice(file: &web_sys::File, from: f64, to: f64) -> Result<Vec<u8>, String> {
+    let blob = file.slice_with_f64_and_f64(from, to).map_err(|_| format!("cannot read bytes {from}–{to}"))?;
+    gloo_file::futures::read_as_bytes(&gloo_file::Blob::from(blob)).await.map_err(|e| e.to_string())
+}
+
 /// How many bytes of `rest` the next block takes: about [`BLOCK_BYTES`], ending just after a line
-/// end (for CSV, one outside quotes: a quoted cell may hold a line break), or the whole rest.
-fn block_len(rest: &[u8], csv: bool) -> usize {
+/// end (for CSV, one outside quotes: a quoted cell may hold a line break); `None` if `rest` holds
+/// no line end.
+fn block_len(rest: &[u8], csv: bool) -> Option<usize> {
     let mut quoted = false;
     let mut last_end = None;
     for (i, b) in rest.iter().enumerate() {
@@ -833,12 +981,12 @@ fn block_len(rest: &[u8], csv: bool) -> usize {
             break;
         }
     }
-    last_end.unwrap_or(rest.len())
+    last_end
 }
 
 /// A CSV file's header (checked against both packs' schemas, as the CLI does), the byte offset of
-/// its first record and that record's line.
-fn csv_header(base: &Pack, new: &Pack, bytes: &[u8]) -> Result<(Vec<String>, usize, u64), String> {
+/// its first record and that record's line, from the file's first slice (`whole`: the whole file).
+fn csv_header(base: &Pack, new: &Pack, bytes: &[u8], whole: bool) -> Result<(Vec<String>, usize, u64), String> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(bytes);
     let header: Vec<String> = reader
         .byte_headers()
@@ -853,7 +1001,12 @@ fn csv_header(base: &Pack, new: &Pack, bytes: &[u8]) -> Result<(Vec<String>, usi
             .map_err(|e| format!("line 1 (baseline pack): {e}"))?;
     }
     let at = reader.position();
-    Ok((header, usize::try_from(at.byte()).unwrap_or(bytes.len()), at.line()))
+    let start = usize::try_from(at.byte()).unwrap_or(bytes.len());
+    // A header cut by the end of the slice would be read as a shorter one.
+    if !whole && !bytes.get(..start).is_some_and(|h| h.ends_with(b"\n")) {
+        return Err(format!("line 1: the header is longer than {} MB", READ_BYTES >> 20));
+    }
+    Ok((header, start, at.line()))
 }
 
 // ------------------------------------------------------------------------------------------------

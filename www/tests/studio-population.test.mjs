@@ -332,3 +332,33 @@ test('a CSV file with dotted-path headers and a bad row', async () => {
     assert.deepEqual({ ...json, source: native.source }, native);
   });
 });
+
+test('a file larger than one read slice (8 MB) streams through: lines across slices keep their numbers', async () => {
+  const lines = cli('generate', '40000', '--seed', '9').trimEnd().split('\n');
+  // Spoil the line that holds the first slice's last byte, and one far into the third slice.
+  const SLICE = 8 << 20;
+  let at = 0;
+  let cut = -1;
+  for (let i = 0; i < lines.length; i++) {
+    at += Buffer.byteLength(lines[i]) + 1;
+    if (at > SLICE) { cut = i; break; }
+  }
+  assert.ok(cut > 0, 'the file is larger than one slice');
+  lines[cut] = lines[cut].slice(0, 40);
+  lines[cut + 20000] = '{"as_of": 7}';
+  const text = lines.join('\n') + '\n';
+  assert.ok(Buffer.byteLength(text) > 3 * SLICE, 'four slices');
+  const path = join(TMP, 'big.jsonl');
+  await writeFile(path, text);
+  const native = JSON.parse(cli('simulate', '--population', path, '--rules', join(TMP, 'edited.toml'), '--format', 'json'));
+  assert.deepEqual(native.bad_rows.map((b) => b.line), [cut + 1, cut + 20001]);
+  await withStudio({}, async (page) => {
+    await editPack(page, EDITED);
+    await runFile(page, 'big.jsonl', text);
+    const shown = await readReport(page);
+    assert.equal(shown.population, 39998);
+    assert.deepEqual(shown.badLines, [cut + 1, cut + 20001]);
+    const json = JSON.parse((await download(page, 'pop-export-json')).text);
+    assert.deepEqual({ ...json, source: native.source }, native);
+  });
+});
