@@ -2,6 +2,9 @@
 //! from the rule pack's schema, and a verdict card that is re-evaluated on every input, on the
 //! device. Nothing here makes a request; the language choice is the only thing stored.
 //!
+//! The verdict is built first and the form after the verdict has been painted (`after_paint`): the
+//! borrower's first look is the answer, and the form's ~30 controls do not delay it.
+//!
 //! One state (`App`) lives in a thread-local; two delegated listeners on the root (`input`,
 //! `click`) update it, so a full re-render (on a language switch) needs no listener bookkeeping.
 //! Every text is set as text (`dom::el`), never as HTML; no inline style is ever set.
@@ -50,6 +53,9 @@ struct App {
     as_of: String,
     persona: usize,
     verdict_box: Option<Element>,
+    /// The page's `main` while the form's column is still to be built (render_form takes it).
+    main: Option<Element>,
+    /// The profile error next to the form (none until the form is built).
     error_box: Option<Element>,
     /// The control marked invalid, with its own `aria-describedby`.
     invalid: Option<(Element, Option<String>)>,
@@ -96,6 +102,7 @@ pub fn mount_page(root: Element) {
         as_of: String::new(),
         persona: 0,
         verdict_box: None,
+        main: None,
         error_box: None,
         invalid: None,
         shown: None,
@@ -103,7 +110,13 @@ pub fn mount_page(root: Element) {
     };
     load_persona(&mut app, 0);
     app.as_of = device_now();
-    render_all(&mut app);
+    // The verdict first, the form after it has been painted: building ~30 controls (the first date
+    // control sets up the browser's date formats) would otherwise delay the verdict's first paint.
+    let page = render_shell(&mut app);
+    if page != root {
+        let _ = root.append_child(&page);
+    }
+    update(&mut app);
     APP.with(|cell| {
         if let Ok(mut guard) = cell.try_borrow_mut() {
             *guard = Some(app);
@@ -111,6 +124,7 @@ pub fn mount_page(root: Element) {
     });
     listen(&root, "input", on_input);
     listen(&root, "click", on_click);
+    after_paint(render_form_later);
 }
 
 /// A listener for the page's lifetime. The callback takes the event by value: wasm-bindgen 0.2.130
@@ -283,6 +297,19 @@ pub(crate) fn show(text: &str, pack: Option<Pack>) {
 
 /// Builds the whole page in the current language, then the verdict.
 fn render_all(app: &mut App) {
+    let page = render_shell(app);
+    render_form(app);
+    if page != app.root {
+        let _ = app.root.append_child(&page);
+    }
+    app.shown = None;
+    update(app);
+}
+
+/// Builds the page around the form, detached: the header, the verdict's column (empty), the form's
+/// column's place, and the footer. Returns it for the caller to attach once (faster than growing
+/// the live tree node by node); the root itself if no element could be made.
+fn render_shell(app: &mut App) -> Element {
     let doc = app.doc.clone();
     let root = app.root.clone();
     let s = strings::ui(app.locale);
@@ -291,12 +318,7 @@ fn render_all(app: &mut App) {
     }
     let _ = js_sys::Reflect::set(&doc, &JsValue::from_str("title"), &JsValue::from_str(s.title));
     clear(&root);
-    // Built detached and attached once: faster than growing the live tree node by node.
-    let page = match doc.create_element("div") {
-        Ok(page) => page,
-        Err(_) => root.clone(),
-    };
-    attr(&page, "class", "page");
+    let page = dom::detached(&doc, "div", "page").unwrap_or(root);
 
     let header = el(&doc, &page, "header", "top", "");
     let bar = el(&doc, &header, "div", "bar", "");
@@ -320,8 +342,27 @@ fn render_all(app: &mut App) {
     attr(&vbox, "id", "verdict");
     attr(&vbox, "aria-live", "polite");
     app.verdict_box = Some(vbox);
+    // The form's column goes last in `main` (render_form); until then there is no error box.
+    app.main = Some(main);
+    app.error_box = None;
+    app.invalid = None;
 
-    let col = el(&doc, &main, "section", "form-col", "");
+    let mut foot = String::from(s.pack);
+    for part in [app.pack.id.as_str(), " ", app.pack.version.as_str(), " · sha256 "] {
+        foot.push_str(part);
+    }
+    foot.push_str(app.pack.sha256.get(..12).unwrap_or(&app.pack.sha256));
+    el(&doc, &page, "footer", "foot", &foot);
+    page
+}
+
+/// Builds the form's column (the persona picker, the profile error, `as_of`, a fieldset per group)
+/// from the state, detached, and puts it last in `main`. Once per shell.
+fn render_form(app: &mut App) {
+    let Some(main) = app.main.take() else { return };
+    let doc = app.doc.clone();
+    let s = strings::ui(app.locale);
+    let col = dom::detached(&doc, "section", "form-col").unwrap_or_else(|| main.clone());
     attr(&col, "aria-labelledby", "form-h");
     let h = el(&doc, &col, "h2", "", s.details);
     attr(&h, "id", "form-h");
@@ -330,7 +371,6 @@ fn render_all(app: &mut App) {
     attr(&err, "id", ERROR_ID);
     attr(&err, "hidden", "");
     app.error_box = Some(err);
-    app.invalid = None;
     as_of_field(app, &doc, &col, s);
     for (g, ids) in &app.groups {
         let set = el(&doc, &col, "fieldset", "group", "");
@@ -344,19 +384,39 @@ fn render_all(app: &mut App) {
             }
         }
     }
-
-    let mut foot = String::from(s.pack);
-    for part in [app.pack.id.as_str(), " ", app.pack.version.as_str(), " · sha256 "] {
-        foot.push_str(part);
+    if col != main {
+        let _ = main.append_child(&col);
     }
-    foot.push_str(app.pack.sha256.get(..12).unwrap_or(&app.pack.sha256));
-    el(&doc, &page, "footer", "foot", &foot);
-    if page != root {
-        let _ = root.append_child(&page);
-    }
+}
 
-    app.shown = None;
-    update(app);
+/// The form, after the first verdict has been painted (mount_page): a profile error shown before
+/// the form was there is shown again, now next to the field it names.
+fn render_form_later(app: &mut App) {
+    if app.main.is_none() {
+        return; // a full render (a language switch, a host's profile) came first
+    }
+    render_form(app);
+    if matches!(app.shown, Some(Shown::Error(_))) {
+        app.shown = None;
+        update(app);
+    }
+}
+
+/// Runs `f` on the page's state once the browser has painted what the page shows now: a frame
+/// callback runs just before a paint, and a timer set there runs after it. (A hidden document
+/// gets no frames: it then runs when the page is first shown.)
+fn after_paint(f: fn(&mut App)) {
+    let Some(window) = web_sys::window() else { return with_app(f) };
+    let w = window.clone();
+    // Each is called once and forgotten, like the listeners: `Closure::once_into_js` cost 0.6 KB
+    // gzipped more module and glue.
+    let in_frame = Closure::<dyn FnMut()>::new(move || {
+        let later = Closure::<dyn FnMut()>::new(move || with_app(f));
+        let _ = w.set_timeout_with_callback(later.as_ref().unchecked_ref());
+        later.forget();
+    });
+    let _ = window.request_animation_frame(in_frame.as_ref().unchecked_ref());
+    in_frame.forget();
 }
 
 fn persona_picker(app: &App, doc: &Document, parent: &Element, s: &Ui) {

@@ -20,6 +20,13 @@ pub fn el(doc: &Document, parent: &Element, tag: &str, class: &str, text: &str) 
     e
 }
 
+/// A new `<tag class="class">`, not yet in the document (to be attached once, when built).
+pub fn detached(doc: &Document, tag: &str, class: &str) -> Option<Element> {
+    let e = doc.create_element(tag).ok()?;
+    attr(&e, "class", class);
+    Some(e)
+}
+
 /// Sets an attribute (failures, such as an invalid name, are ignored).
 pub fn attr(e: &Element, name: &str, value: &str) {
     let _ = e.set_attribute(name, value);
