@@ -37,6 +37,9 @@ use time::OffsetDateTime;
 const MAX_STATES: usize = 200;
 /// Ways out kept per rule (alternatives and their combinations).
 const MAX_WAYS: usize = 8;
+/// Rules a wait may make fire that steps taken before it keep from firing (see
+/// `Planner::prepared`).
+const PREPARED_DEPTH: usize = 2;
 
 /// A path back to drawing.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -533,11 +536,14 @@ impl Planner<'_> {
                 // Waiting out any reason that ends by itself (time passing first can make a later
                 // step cheaper, or unneeded). A wait must lift something: anything else could cycle.
                 // No step may leave the borrower worse off (a rule that stops firing because it
-                // became undetermined, say, leaves them `incomplete`).
+                // became undetermined, say, leaves them `incomplete`); a wait that would is taken
+                // after the steps that keep it from doing so, where there are any.
                 for m in self.waits(&node, known) {
-                    let child = self.child(&node, m, known);
-                    if !worse(&child, &node) && !lifted(&node.outline.fired, &child.outline.fired).is_empty() {
-                        children.push(child);
+                    let waited = self.child(&node, m, known);
+                    for child in self.prepared(&node, waited, PREPARED_DEPTH, known) {
+                        if !worse(&child, &node) && !lifted(&node.outline.fired, &child.outline.fired).is_empty() {
+                            children.push(child);
+                        }
                     }
                 }
                 // The strongest reason with a way out; those without are fixed from here on.
@@ -582,6 +588,51 @@ impl Planner<'_> {
             child.trail = Some(Rc::new(Trail { act, after: child.outline, lifts, len, before: child.trail.take() }));
         }
         child
+    }
+
+    /// `waited` (`node` after a wait) as it is, when it leaves the borrower no worse off than
+    /// `node`; otherwise the same wait after steps taken first that keep the rules it makes fire
+    /// from firing (an ID that would expire before the wait ends is renewed, first, to a date past
+    /// it). Those steps are the ways out of the strongest such rule, solved at the wait's end, with
+    /// the same values given as of now (and the joint effects they have now); up to `depth` rules
+    /// are handled so, one after another. Each state is decided by the engine.
+    fn prepared(&self, node: &Node, waited: Node, depth: usize, known: &mut Known<'_>) -> Vec<Node> {
+        if !worse(&waited, node) {
+            return vec![waited];
+        }
+        let Some(end) = waited.trail.as_ref().and_then(|t| t.act.until) else { return Vec::new() };
+        let arrived = lifted(&waited.outline.fired, &node.outline.fired);
+        let strongest = arrived.iter().min_by_key(|i| (self.pack.rules.get(*i).map(|r| r.effect), *i));
+        let Some(target) = strongest.filter(|_| depth > 0) else { return Vec::new() };
+        let mut out = Vec::new();
+        for m in self.ways_out(target, &waited, known) {
+            let Some(first) = self.as_of(&m, node, known) else { continue };
+            let ready = self.child(node, first, known);
+            if worse(&ready, node) {
+                continue;
+            }
+            known.go(ready.state);
+            let wait = self.wait(&known.work, end);
+            let waited = self.child(&ready, vec![wait], known);
+            if !waited.outline.fired.contains(target) {
+                out.extend(self.prepared(&ready, waited, depth - 1, known));
+            }
+        }
+        out
+    }
+
+    /// The acts of `m` (found in another state) giving their facts the same values in `node`'s
+    /// state, with the joint effects they have there.
+    fn as_of(&self, m: &Move, node: &Node, known: &mut Known<'_>) -> Option<Move> {
+        known.go(node.state);
+        let solver = Solver { planner: self, profile: &known.work, trial: &known.trial, outline: &node.outline };
+        m.iter()
+            .map(|act| {
+                let fact = act.fact?;
+                let (_, value) = act.sets.iter().find(|(f, _)| *f == fact)?;
+                Some(solver.act(self.lever(fact)?, value.clone()))
+            })
+            .collect()
     }
 
     /// The strongest fired rule not yet found fixed (reasons' order: effect, then policy order).

@@ -874,6 +874,44 @@ fn a_wait_ends_exactly_when_the_restriction_does() {
     assert_eq!(changes, [("behavior.login_failures_24h", json!(0)), ("behavior.requests_last_hour", json!(0))]);
 }
 
+#[test]
+fn an_id_that_would_expire_during_a_wait_is_renewed_before_it() {
+    // Healthy but for an overdue cleared on 2026-11-20 (one drawdown capped at 2000.00 until
+    // 2026-12-20 00:00; the 3000.00 request is over it) and an ID valid until 2026-12-10. Waiting
+    // the cap out alone would leave the borrower blocked (the ID expires on the way), so it is no
+    // step; but id_expired, solved at the wait's end, asks for an ID valid on 2026-12-20: renewed
+    // first (5, lifting nothing yet), then the wait (1 + 21 started days = 22) lifts the cap and
+    // the request fits: eligible with 20000.00 − 3500.00 = 16500.00, cost 27. Without this the
+    // best was asking for 2000.00 (limited, the cap "fixed").
+    let json = with(
+        &persona("healthy"),
+        &[("account.id_expiry", json!("2026-12-10")), ("credit.last_overdue_cleared_at", json!("2026-11-20"))],
+    );
+    let want = Want {
+        reachable: Status::Eligible,
+        available: "16500.00",
+        effective_limit: "20000.00",
+        earliest: "2026-12-20T00:00:00+08:00",
+        cost: 27,
+        steps: vec![
+            step("upload_document").fact("account.id_expiry", "2026-12-20").lifts(&[]).after("limited", "2000.00"),
+            step("wait")
+                .until("2026-12-20T00:00:00+08:00")
+                .lifts(&["recent_overdue", "amount_over_available"])
+                .after("eligible", "16500.00"),
+        ],
+        fixed: &[],
+    };
+    assert_plan("id expiring during the wait", &plan_of(pack(), &json).unwrap(), &want);
+    // The same rule, written only in a pack (a document that must be valid a week ahead), gets the
+    // same treatment: renewed to the wait's end + 7 days.
+    let pack = pack_with("account.id_expiry < date(as_of)", "account.id_expiry < date(as_of) + 7d");
+    let plan = plan_of(&pack, &json).unwrap();
+    let steps: Vec<(&str, Option<&str>)> = plan.steps.iter().map(|s| (s.action.name(), s.to.as_deref())).collect();
+    assert_eq!(steps, [("upload_document", Some("2026-12-27")), ("wait", None)], "{plan:#?}");
+    assert_eq!(plan.reachable, Status::Eligible);
+}
+
 /// The default pack with high_dti written as a ratio, `debt / income > max`: the income is in the
 /// divisor.
 fn ratio_pack(max: &str) -> Pack {
