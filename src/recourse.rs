@@ -538,14 +538,11 @@ impl Planner<'_> {
                 // No step may leave the borrower worse off (a rule that stops firing because it
                 // became undetermined, say, leaves them `incomplete`); a wait that would is taken
                 // after the steps that keep it from doing so, where there are any.
-                for m in self.waits(&node, known) {
-                    let waited = self.child(&node, m, known);
-                    for child in self.prepared(&node, waited, PREPARED_DEPTH, known) {
-                        if !worse(&child, &node) && !lifted(&node.outline.fired, &child.outline.fired).is_empty() {
-                            children.push(child);
-                        }
-                    }
+                for wait in self.waits(&node, known) {
+                    let waited = self.child(&node, [wait], known);
+                    self.prepared(&node, waited, PREPARED_DEPTH, known, &mut children);
                 }
+                children.retain(|c| !worse(c, &node) && !lifted(&node.outline.fired, &c.outline.fired).is_empty());
                 // The strongest reason with a way out; those without are fixed from here on.
                 let waited = children.len();
                 while let Some(target) = self.next_reason(&node) {
@@ -574,7 +571,7 @@ impl Planner<'_> {
     }
 
     /// `node` after the acts of `m`, each decided by the engine.
-    fn child(&self, node: &Node, m: Move, known: &mut Known<'_>) -> Node {
+    fn child(&self, node: &Node, m: impl IntoIterator<Item = Act>, known: &mut Known<'_>) -> Node {
         let mut child = node.clone();
         for act in m {
             let before = child.outline.fired;
@@ -590,21 +587,21 @@ impl Planner<'_> {
         child
     }
 
-    /// `waited` (`node` after a wait) as it is, when it leaves the borrower no worse off than
-    /// `node`; otherwise the same wait after steps taken first that keep the rules it makes fire
+    /// Adds to `out` `waited` (`node` after a wait) as it is, when it leaves the borrower no worse
+    /// off than `node`; otherwise the same wait after steps taken first that keep the rules it makes fire
     /// from firing (an ID that would expire before the wait ends is renewed, first, to a date past
     /// it). Those steps are the ways out of the strongest such rule, solved at the wait's end, with
     /// the same values given as of now (and the joint effects they have now); up to `depth` rules
     /// are handled so, one after another. Each state is decided by the engine.
-    fn prepared(&self, node: &Node, waited: Node, depth: usize, known: &mut Known<'_>) -> Vec<Node> {
+    fn prepared(&self, node: &Node, waited: Node, depth: usize, known: &mut Known<'_>, out: &mut Vec<Node>) {
         if !worse(&waited, node) {
-            return vec![waited];
+            out.push(waited);
+            return;
         }
-        let Some(end) = waited.trail.as_ref().and_then(|t| t.act.until) else { return Vec::new() };
+        let Some(end) = waited.trail.as_ref().and_then(|t| t.act.until) else { return };
         let arrived = lifted(&waited.outline.fired, &node.outline.fired);
         let strongest = arrived.iter().min_by_key(|i| (self.pack.rules.get(*i).map(|r| r.effect), *i));
-        let Some(target) = strongest.filter(|_| depth > 0) else { return Vec::new() };
-        let mut out = Vec::new();
+        let Some(target) = strongest.filter(|_| depth > 0) else { return };
         for m in self.ways_out(target, &waited, known) {
             let Some(first) = self.as_of(&m, node, known) else { continue };
             let ready = self.child(node, first, known);
@@ -613,12 +610,11 @@ impl Planner<'_> {
             }
             known.go(ready.state);
             let wait = self.wait(&known.work, end);
-            let waited = self.child(&ready, vec![wait], known);
+            let waited = self.child(&ready, [wait], known);
             if !waited.outline.fired.contains(target) {
-                out.extend(self.prepared(&ready, waited, depth - 1, known));
+                self.prepared(&ready, waited, depth - 1, known, out);
             }
         }
-        out
     }
 
     /// The acts of `m` (found in another state) giving their facts the same values in `node`'s
@@ -661,20 +657,18 @@ impl Planner<'_> {
     }
 
     /// Waiting until the end of each fired rule that ends by itself.
-    fn waits(&self, node: &Node, known: &mut Known<'_>) -> Vec<Move> {
+    fn waits(&self, node: &Node, known: &mut Known<'_>) -> Vec<Act> {
         known.go(node.state);
         let profile = &known.work;
         let solver = Solver { planner: self, profile, trial: &known.trial, outline: &node.outline };
-        let mut waits = Vec::new();
+        let mut waits: Vec<Act> = Vec::new();
         for i in node.outline.fired.iter() {
             let Some(end) = self.pack.rules.get(i).and_then(|r| r.until.as_ref()).and_then(|c| solver.end(c)) else {
                 continue;
             };
-            if end > profile.as_of {
-                let wait = vec![self.wait(profile, end)];
-                if !waits.contains(&wait) {
-                    waits.push(wait);
-                }
+            // Two rules that end at the same instant are one wait.
+            if end > profile.as_of && !waits.iter().any(|w| w.until == Some(end)) {
+                waits.push(self.wait(profile, end));
             }
         }
         waits
@@ -965,7 +959,14 @@ impl Solver<'_, '_> {
         let rel = if want { op } else { negate(op) };
         let mut out = Vec::new();
         for (side, other, rel) in [(l, r, rel), (r, l, flip(rel))] {
-            for m in self.isolate(side, other, rel) {
+            // Each lever fact that stands once in `side` and not in `other` (other levers hold
+            // still), in the order they are written.
+            visit(side, &mut |x| {
+                let Kind::Fact(fact) = x.kind else { return };
+                if self.lever(fact).is_none() || count(side, fact) != 1 || count(other, fact) != 0 {
+                    return;
+                }
+                let Some(m) = self.isolate(side, other, rel, fact) else { return };
                 // Rounding to the fen can land a hair short: check, as the engine will. A
                 // threshold from a division (kept to 12 decimals, toward zero) can be one unit
                 // short of the exact one: the next unit the lever's way is then the closest.
@@ -974,7 +975,7 @@ impl Solver<'_, '_> {
                 } else if let Some(m) = self.nudged(&m).filter(|m| self.holds_after(m, e, want)) {
                     out.push(m);
                 }
-            }
+            });
         }
         out
     }
@@ -1010,40 +1011,24 @@ impl Solver<'_, '_> {
         Some(vec![self.act(lever, next)])
     }
 
-    /// Whether `e` evaluates to `want` once the acts of `m` are made (tried on `trial`, which is
-    /// then changed back).
+    /// Whether `e` evaluates to `want` once the acts of `m` are made (tried on `trial`, a copy of
+    /// the state's profile, which is then changed back).
     fn holds_after(&self, m: &Move, e: &Expr, want: bool) -> bool {
         let Ok(mut trial) = self.trial.try_borrow_mut() else { return false };
-        let mut undo: Vec<(FactId, Option<Scalar>)> = Vec::with_capacity(4);
         for (f, v) in m.iter().flat_map(|act| &act.sets) {
-            undo.push((*f, trial.get(*f).cloned()));
             trial.set(*f, Some(v.clone()));
         }
         let holds = Solver { profile: &trial, ..*self }.is(e, want);
-        for (f, v) in undo.into_iter().rev() {
-            trial.set(f, v);
+        // `trial` was the state's profile: the facts changed are written back from it.
+        for (f, _) in m.iter().flat_map(|act| &act.sets) {
+            trial.set(*f, self.profile.get(*f).cloned());
         }
         holds
     }
 
-    /// Solves `side rel other` for each lever fact that stands once in `side` and not in
-    /// `other` (other levers hold still), or gives the lever its fixed value where it has one.
-    fn isolate(&self, side: &Expr, other: &Expr, rel: BinOp) -> Vec<Move> {
-        let mut found = Vec::with_capacity(4);
-        levers_in(side, self, &mut found);
-        let mut out = Vec::new();
-        for fact in found {
-            if count(side, fact) != 1 || count(other, fact) != 0 {
-                continue;
-            }
-            if let Some(m) = self.isolate_one(side, other, rel, fact) {
-                out.push(m);
-            }
-        }
-        out
-    }
-
-    fn isolate_one(&self, side: &Expr, other: &Expr, rel: BinOp, fact: FactId) -> Option<Move> {
+    /// Solves `side rel other` for `fact` (which stands once in `side` and not in `other`), or
+    /// gives the lever its fixed value where it has one.
+    fn isolate(&self, side: &Expr, other: &Expr, rel: BinOp, fact: FactId) -> Option<Move> {
         let lever = self.lever(fact)?;
         let kind = &self.planner.pack.schema.fact(fact)?.kind;
         let current = self.profile.get(fact)?;
@@ -1131,16 +1116,6 @@ fn count(e: &Expr, fact: FactId) -> usize {
     let mut n = 0;
     visit(e, &mut |x| n += usize::from(matches!(x.kind, Kind::Fact(id) if id == fact)));
     n
-}
-
-fn levers_in(e: &Expr, s: &Solver<'_, '_>, out: &mut Vec<FactId>) {
-    visit(e, &mut |x| {
-        if let Kind::Fact(id) = x.kind {
-            if s.lever(id).is_some() && !out.contains(&id) {
-                out.push(id);
-            }
-        }
-    });
 }
 
 /// `!(a op b)` as a comparison.
