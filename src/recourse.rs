@@ -559,6 +559,15 @@ impl Planner<'_> {
                     }
                     node.fixed.insert(target);
                 }
+                // Incomplete: a missing fact that a step gives a known value is given by that step.
+                if node.outline.status == Status::Incomplete {
+                    for act in self.supplies(&node, known) {
+                        let child = self.child(&node, [act], known);
+                        if !worse(&child, &node) {
+                            children.push(child);
+                        }
+                    }
+                }
             }
             frontier.append(&mut children);
             // Every state taken is a candidate answer: one that only adds steps that change
@@ -654,6 +663,38 @@ impl Planner<'_> {
         moves.dedup();
         moves.truncate(MAX_WAYS);
         moves
+    }
+
+    /// Steps that give a fact an undetermined rule needs, and the profile lacks, a value known
+    /// before the step is taken: a yes/no lever (verifying the device makes
+    /// `behavior.new_device_unverified` false, whatever it was). A fact whose value after the
+    /// step cannot be known (an income, an amount overdue) is not supplied: nothing could verify
+    /// what the plan would promise.
+    fn supplies(&self, node: &Node, known: &mut Known<'_>) -> Vec<Act> {
+        known.go(node.state);
+        let solver = Solver { planner: self, profile: &known.work, trial: &known.trial, outline: &node.outline };
+        let mut out: Vec<Act> = Vec::new();
+        for rule in &self.pack.rules {
+            let amount = rule.amount.as_ref().filter(|_| solver.is(&rule.when.expr, true));
+            for c in core::iter::once(&rule.when).chain(amount) {
+                if solver.value(&c.expr).is_some() {
+                    continue;
+                }
+                visit(&c.expr, &mut |x| {
+                    let Kind::Fact(fact) = x.kind else { return };
+                    let Some(lever) = self.lever(fact) else { return };
+                    let to = match lever.direction {
+                        Direction::ToTrue => true,
+                        Direction::ToFalse => false,
+                        Direction::Up | Direction::Down => return,
+                    };
+                    if solver.profile.get(fact).is_none() && !out.iter().any(|a| a.fact == Some(fact)) {
+                        out.push(solver.act(lever, Scalar::Bool(to)));
+                    }
+                });
+            }
+        }
+        out
     }
 
     /// Waiting until the end of each fired rule that ends by itself.

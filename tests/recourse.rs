@@ -163,7 +163,8 @@ fn moved_right_way(direction: Direction, before: Option<&Scalar>, after: Option<
         (Some(Scalar::Date(a)), Some(Scalar::Date(b))) => b.cmp(a),
         (Some(Scalar::DateTime(a)), Some(Scalar::DateTime(b))) => b.cmp(a),
         (Some(Scalar::Version(a)), Some(Scalar::Version(b))) => b.cmp(a),
-        (Some(Scalar::Bool(_)), Some(Scalar::Bool(b))) => {
+        // A yes/no fact the profile lacked is given by the step that sets it (verifying the device).
+        (Some(Scalar::Bool(_)) | None, Some(Scalar::Bool(b))) => {
             return matches!((direction, b), (Direction::ToTrue, true) | (Direction::ToFalse, false))
         }
         _ => return false,
@@ -497,7 +498,9 @@ fn maintenance_night_waits_for_the_window_to_end() {
 
 #[test]
 fn missing_capacity_has_nothing_to_plan() {
-    // Incomplete: no rule fires, and giving the missing facts is not a step the planner takes.
+    // Incomplete: no rule fires. Verifying income would give `capacity.income_verified` (5), but
+    // the income and the debt stay unknown (no step gives them a value known beforehand), so
+    // high_dti stays undetermined: still incomplete, at a cost, and the best is to do nothing.
     let want = Want {
         reachable: Status::Incomplete,
         available: "0.00",
@@ -508,6 +511,42 @@ fn missing_capacity_has_nothing_to_plan() {
         fixed: &[],
     };
     check_persona("missing_capacity", &want);
+}
+
+#[test]
+fn a_missing_fact_that_a_step_sets_is_given_by_that_step() {
+    // Healthy, but the profile does not say whether the device is verified: unverified_device is
+    // undetermined, so the verdict is incomplete. Verifying the device (2) gives the fact a value
+    // known beforehand (false), whatever it was: then eligible, 20000.00 − 3500.00 = 16500.00.
+    let json = with(&persona("healthy"), &[("behavior.new_device_unverified", Value::Null)]);
+    assert_eq!(verdict(pack(), &json).status, Status::Incomplete);
+    let want = Want {
+        reachable: Status::Eligible,
+        available: "16500.00",
+        effective_limit: "20000.00",
+        earliest: NOW,
+        cost: 2,
+        steps: vec![step("verify_device")
+            .fact("behavior.new_device_unverified", "false")
+            .lifts(&[])
+            .after("eligible", "16500.00")],
+        fixed: &[],
+    };
+    let plan = plan_of(pack(), &json).unwrap();
+    assert_plan("device not said", &plan, &want);
+    assert_eq!(plan.steps[0].from, None, "the fact was missing");
+    // A missing income has no such step (what it will be is not known before the proof is
+    // uploaded): nothing to plan, still incomplete.
+    let json = with(&persona("healthy"), &[("capacity.monthly_income", Value::Null)]);
+    let plan = plan_of(pack(), &json).unwrap();
+    assert_eq!((plan.reachable, plan.steps.len()), (Status::Incomplete, 0), "{plan:#?}");
+    // Blocked by an overdue and missing the income: repaying lifts the block (10) and the plan
+    // ends there, at incomplete (the 30-day cap repaying starts is waited out for nothing while
+    // the income is missing: nothing can be drawn either way).
+    let json = with(&persona("overdue"), &[("capacity.monthly_income", Value::Null)]);
+    let plan = plan_of(pack(), &json).unwrap();
+    let actions: Vec<&str> = plan.steps.iter().map(|s| s.action.name()).collect();
+    assert_eq!((plan.reachable, actions, plan.cost), (Status::Incomplete, vec!["repay"], 10), "{plan:#?}");
 }
 
 #[test]
