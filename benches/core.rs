@@ -116,9 +116,14 @@ fn read_check_serialize(bencher: Bencher, which: &str) {
     });
 }
 
-/// Personas whose plans take the most search (tests/personas/): several reasons at once (25
+/// Personas whose plans take the most search (tests/personas/): several reasons at once (21
 /// profiles decided: a wait that must come before the ID is renewed, two limits nothing lifts),
 /// a freeze lifted by repaying, and the two-step repay-then-wait plan.
+///
+/// Instructions per plan, independent of load: `valgrind --tool=callgrind
+/// --toggle-collect='drawcheck::recourse::plan_from' target/release/deps/core-<hash> --bench
+/// core::plan::several_reasons --sample-count 20 --sample-size 10`, then I refs / 201 (200 timed
+/// plans and the one checked above).
 const PLAN_PERSONAS: [&str; 3] = ["several_reasons", "severe_overdue", "overdue"];
 
 /// Recourse planning alone (target: under 50 µs natively for the worst persona); the profile and

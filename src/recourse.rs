@@ -33,7 +33,7 @@ use std::rc::Rc;
 use time::OffsetDateTime;
 
 /// Profiles the search may decide before it settles for the best found (the default pack's worst
-/// persona, several_reasons, needs 25).
+/// persona, several_reasons, needs 21).
 const MAX_STATES: usize = 200;
 /// Ways out kept per rule (alternatives and their combinations).
 const MAX_WAYS: usize = 8;
