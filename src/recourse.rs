@@ -4,7 +4,10 @@
 //! borrower can move (the pack's levers: a fact, an action, a direction, joint effects) — it walks
 //! `&&`, `||` and `!`, and inverts comparisons through `+ - * /` to a threshold, then rounds the
 //! threshold to the fen, day or unit in the borrower's favour. A rule with an `until` can also be
-//! waited out (with the facts that lapse by then). A small uniform-cost search over these moves
+//! waited out (with the facts that lapse by then); a wait that would leave the borrower worse off
+//! (an ID that expires on the way) comes after the steps that keep it from doing so, solved at the
+//! wait's end. A fact an incomplete profile lacks is given by a step only where the step's outcome
+//! is known beforehand (a yes/no fact). A small uniform-cost search over these moves
 //! finds the cheapest sequence that makes the profile eligible or, where that cannot be reached,
 //! the best status and amount that can be, at the lowest cost, and names the rules nothing the
 //! borrower does will change.
@@ -596,18 +599,20 @@ impl Planner<'_> {
         child
     }
 
-    /// Adds to `out` `waited` (`node` after a wait) as it is, when it leaves the borrower no worse
-    /// off than `node`; otherwise the same wait after steps taken first that keep the rules it makes fire
-    /// from firing (an ID that would expire before the wait ends is renewed, first, to a date past
-    /// it). Those steps are the ways out of the strongest such rule, solved at the wait's end, with
-    /// the same values given as of now (and the joint effects they have now); up to `depth` rules
-    /// are handled so, one after another. Each state is decided by the engine.
+    /// Adds to `out` `waited` (`node` after a wait) as it is, when it leaves the borrower no
+    /// worse off than `node`; otherwise the same wait after steps, taken first, that keep the
+    /// rules it makes fire from firing (an ID that would expire before the wait ends is renewed
+    /// first, to a date past it). Those steps are the ways out of the strongest such rule, solved
+    /// at the wait's end, with the same values given as of now (and the joint effects they have
+    /// now); up to `depth` rules are handled so, one after another. Each state is decided by the
+    /// engine.
     fn prepared(&self, node: &Node, waited: Node, depth: usize, known: &mut Known<'_>, out: &mut Vec<Node>) {
         if !worse(&waited, node) {
             out.push(waited);
             return;
         }
         let Some(end) = waited.trail.as_ref().and_then(|t| t.act.until) else { return };
+        // Fired after the wait and not before it.
         let arrived = lifted(&waited.outline.fired, &node.outline.fired);
         let strongest = arrived.iter().min_by_key(|i| (self.pack.rules.get(*i).map(|r| r.effect), *i));
         let Some(target) = strongest.filter(|_| depth > 0) else { return };
