@@ -80,7 +80,11 @@ export async function launch() {
  * first verdict. Records every request the page makes (`requests`: { url, afterLoad }), console
  * errors (a CSP violation is one) and dialogs. Close with `page.context().close()`.
  */
-export async function openPage(browser, url, { locale = 'zh-CN', width = 360, height = 780, dark = false } = {}) {
+/**
+ * `warm`: open another file of the same site in the tab first (the benchmark's "browser already
+ * running" case: the tab's renderer process is started, nothing of the page is loaded or cached).
+ */
+export async function openPage(browser, url, { locale = 'zh-CN', width = 360, height = 780, dark = false, warm = false } = {}) {
   const context = await browser.newContext({
     locale,
     timezoneId: 'Asia/Shanghai',
@@ -89,6 +93,8 @@ export async function openPage(browser, url, { locale = 'zh-CN', width = 360, he
     serviceWorkers: 'block',
   });
   const page = await context.newPage();
+  // Before the page's log starts: the browser's own favicon request there is not the page's.
+  if (warm) await page.goto(new URL('icon.svg', url).href, { waitUntil: 'networkidle' });
   const log = { requests: [], errors: [], dialogs: [], loaded: false };
   page.on('request', (r) => log.requests.push({ url: r.url(), afterLoad: log.loaded }));
   page.on('console', (m) => {
