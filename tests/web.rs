@@ -27,6 +27,16 @@ fn the_default_pack_compiles_and_reports_itself() {
 }
 
 #[wasm_bindgen_test]
+fn the_shared_default_pack_answers_as_a_fresh_compile_of_its_text_does() {
+    // withDefaultPack() hands out the instance's one compiled default pack (the page's own).
+    let shared = Engine::with_default_pack();
+    let fresh = Engine::new(&default_pack_text());
+    assert_eq!(shared.report(), fresh.report());
+    assert_eq!(shared.explain(OVERDUE, "{}"), fresh.explain(OVERDUE, "{}"));
+    assert_eq!(Engine::with_default_pack().check(HEALTHY, "{}"), fresh.check(HEALTHY, "{}"));
+}
+
+#[wasm_bindgen_test]
 fn a_healthy_profile_is_eligible_with_its_figures() {
     let answer = parse(&Engine::with_default_pack().check(HEALTHY, "{}"));
     assert_eq!(answer["type"], "success");

@@ -12,12 +12,13 @@ use crate::profile::{self, ProfileError};
 use crate::verdict::{Options, Verdict};
 use crate::Locale;
 use serde::{Deserialize, Serialize};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// A rule pack, compiled (or the diagnostics that say why it did not compile).
 #[wasm_bindgen]
 pub struct Engine {
-    pack: Option<Pack>,
+    pack: Option<Rc<Pack>>,
     report: String,
 }
 
@@ -130,16 +131,22 @@ impl Engine {
         match crate::compile_pack(pack_text) {
             Ok(pack) => {
                 let report = json(&CompileAnswer::Success { pack: info(&pack), warnings: &pack.warnings });
-                Engine { pack: Some(pack), report }
+                Engine { pack: Some(Rc::new(pack)), report }
             }
             Err(errors) => Engine { pack: None, report: json(&CompileAnswer::Failure { errors: &errors }) },
         }
     }
 
-    /// The embedded default pack, compiled.
+    /// The embedded default pack, compiled (once per instance: the page's own, when it has one).
     #[wasm_bindgen(js_name = withDefaultPack)]
     pub fn with_default_pack() -> Engine {
-        Engine::new(crate::DEFAULT_PACK)
+        match super::default_pack() {
+            Some(pack) => {
+                let report = json(&CompileAnswer::Success { pack: info(&pack), warnings: &pack.warnings });
+                Engine { pack: Some(pack), report }
+            }
+            None => Engine::new(crate::DEFAULT_PACK),
+        }
     }
 
     /// JSON: `{"type":"success","pack":{…},"warnings":[…]}` or `{"type":"failure","errors":[…]}`.

@@ -23,6 +23,7 @@ use crate::schema::{Fact, FactId, FactKind, Schema};
 use crate::value::Scalar;
 use crate::verdict::{Options, Reason, StepOut, Verdict};
 use std::cell::RefCell;
+use std::rc::Rc;
 use time::{OffsetDateTime, UtcOffset};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Event};
@@ -42,7 +43,7 @@ enum Shown {
 }
 
 struct App {
-    pack: Pack,
+    pack: Rc<Pack>,
     doc: Document,
     root: Element,
     locale: Locale,
@@ -82,9 +83,9 @@ fn with_app(f: impl FnOnce(&mut App)) {
 pub fn mount_page(root: Element) {
     let Some(doc) = root.owner_document() else { return };
     let start = now();
-    let pack = match crate::compile_pack(crate::DEFAULT_PACK) {
-        Ok(pack) => pack,
-        Err(_) => {
+    let pack = match super::default_pack() {
+        Some(pack) => pack,
+        None => {
             el(&doc, &root, "p", "form-error", "规则包无法编译。The rule pack does not compile.");
             return;
         }
@@ -283,7 +284,7 @@ pub(crate) fn show(text: &str, pack: Option<Pack>) {
         if let Some(pack) = pack {
             app.groups = layout(&pack.schema);
             app.values = vec![String::new(); pack.schema.facts().len()];
-            app.pack = pack;
+            app.pack = Rc::new(pack);
         }
         fill(app, &p);
         app.locale = p.locale.unwrap_or(app.locale);
