@@ -52,7 +52,8 @@ struct App {
     /// The form's text for each fact, by fact id (empty: not given).
     values: Vec<String>,
     as_of: String,
-    persona: usize,
+    /// The example the form started from; `None` for a profile the host app sent.
+    persona: Option<usize>,
     verdict_box: Option<Element>,
     /// The page's `main` while the form's column is still to be built (render_form takes it).
     main: Option<Element>,
@@ -101,7 +102,7 @@ pub fn mount_page(root: Element) {
         groups,
         values: vec![String::new(); n],
         as_of: String::new(),
-        persona: 0,
+        persona: None,
         verdict_box: None,
         main: None,
         error_box: None,
@@ -181,7 +182,7 @@ fn layout(schema: &Schema) -> Vec<(String, Vec<FactId>)> {
 fn load_persona(app: &mut App, index: usize) {
     let Some((_, text)) = PERSONAS.get(index) else { return };
     let Ok(p) = profile::from_json(&app.pack.schema, text) else { return };
-    app.persona = index;
+    app.persona = Some(index);
     fill(app, &p);
 }
 
@@ -287,6 +288,7 @@ pub(crate) fn show(text: &str, pack: Option<Pack>) {
             app.pack = Rc::new(pack);
         }
         fill(app, &p);
+        app.persona = None;
         app.locale = p.locale.unwrap_or(app.locale);
         render_all(app);
     });
@@ -426,12 +428,15 @@ fn persona_picker(app: &App, doc: &Document, parent: &Element, s: &Ui) {
     attr(&l, "for", "persona");
     let select = el(doc, &row, "select", "", "");
     attr(&select, "id", "persona");
+    if app.persona.is_none() {
+        attr(&el(doc, &select, "option", "", s.from_host), "value", "");
+    }
     for (i, (stem, _)) in PERSONAS.iter().enumerate() {
         let o = el(doc, &select, "option", "", s.personas.get(i).copied().unwrap_or(stem));
         attr(&o, "value", &num(i as i64));
         attr(&o, "data-persona", stem);
     }
-    dom::set_value(&select, &num(app.persona as i64));
+    dom::set_value(&select, &app.persona.map(|i| num(i as i64)).unwrap_or_default());
 }
 
 fn as_of_field(app: &App, doc: &Document, parent: &Element, s: &Ui) {
@@ -978,6 +983,10 @@ fn on_input(app: &mut App, e: &Event) {
         let Some(i) = index(&dom::value(&t)) else { return };
         load_persona(app, i);
         fill_form(app);
+        // The host's profile is gone from the form: so is its choice in the picker.
+        if let Ok(Some(o)) = t.query_selector("option[value='']") {
+            o.remove();
+        }
     } else if id == "f-as_of" {
         app.as_of = dom::value(&t);
     } else if let Some(i) = t.get_attribute("data-i").as_deref().and_then(index) {

@@ -256,6 +256,12 @@ test('the fragment #p=<base64url JSON> shows a profile, and answers a host that 
     const s = await shown(page.mainFrame());
     assert.equal(s.lang, 'en', 'the profile\'s locale');
     assert.ok(s.values.includes('1234.50'));
+    // The example picker says whose profile this is, not the name of an example.
+    const picked = () => page.$eval('#persona', (p) => p.selectedOptions[0].textContent);
+    assert.equal(await picked(), 'Sent by the app');
+    await page.selectOption('#persona', { label: 'Healthy' });
+    await page.waitForFunction(() => document.querySelector('#verdict .card')?.dataset.status === 'eligible');
+    assert.equal(await page.$$eval('#persona option', (o) => o.filter((x) => x.value === '').length), 0);
     assert.equal(await page.evaluate(() => typeof window.drawcheck.show), 'function');
     assert.equal(await page.evaluate(() => location.hash), '', 'the profile left the address bar once read');
   });

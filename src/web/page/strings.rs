@@ -28,6 +28,8 @@ pub struct Ui {
     pub details: &'static str,
     /// Label of the persona picker.
     pub persona: &'static str,
+    /// The picker's choice while the form holds a profile the host app sent (no example).
+    pub from_host: &'static str,
     /// The evaluation instant's label, hint and "now" button.
     pub as_of: &'static str,
     /// Format hint for the evaluation instant.
@@ -113,6 +115,7 @@ static ZH: Ui = Ui {
     verdict: "结论",
     details: "您的资料",
     persona: "从示例开始",
+    from_host: "应用发来的资料",
     as_of: "评估时间",
     as_of_hint: "例如 2026-11-29T10:00:00+08:00",
     now: "现在",
@@ -170,6 +173,7 @@ static EN: Ui = Ui {
     verdict: "Verdict",
     details: "Your details",
     persona: "Start from an example",
+    from_host: "Sent by the app",
     as_of: "Evaluation time",
     as_of_hint: "like 2026-11-29T10:00:00+08:00",
     now: "Now",
