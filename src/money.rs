@@ -97,6 +97,10 @@ impl Dec {
     /// The same value at a larger scale.
     fn rescale(self, scale: u32) -> Result<Dec, ArithError> {
         let up = scale.checked_sub(self.scale).ok_or(ArithError::Overflow)?;
+        // Most operands already share a scale (amounts in fen): no i128 multiplication then.
+        if up == 0 {
+            return Ok(self);
+        }
         let factor = pow10(up).ok_or(ArithError::Overflow)?;
         let mantissa = self.mantissa.checked_mul(factor).ok_or(ArithError::Overflow)?;
         Ok(Dec { mantissa, scale })

@@ -384,12 +384,25 @@ enum Prior<'p> {
     Same(&'p Scratch, &'p RuleSet),
 }
 
+/// A rule's decision, as [`Scratch`] keeps it (without the fired rule's end).
+enum Decision {
+    NotFired,
+    Undetermined,
+    Fired(Option<Dec>),
+}
+
 impl<'p> Prior<'p> {
-    /// Where rule `index`'s decision is kept, if it is: the scratch and its index there.
-    fn source(self, index: usize) -> Option<(&'p Scratch, usize)> {
-        match self {
-            Prior::Pair(cmp, p) => Some((p, cmp.from.get(index).copied().flatten()?)),
-            Prior::Same(p, stale) => (!stale.contains(index)).then_some((p, index)),
+    /// Rule `index`'s decision, if one is kept for it.
+    #[inline]
+    fn decision(self, index: usize) -> Option<Decision> {
+        let (p, i) = match self {
+            Prior::Pair(cmp, p) => (p, cmp.from.get(index).copied().flatten()?),
+            Prior::Same(p, stale) => (p, (!stale.contains(index)).then_some(index)?),
+        };
+        match p.state.get(i).copied()? {
+            0 => Some(Decision::NotFired),
+            1 => Some(Decision::Undetermined),
+            k => p.fired.get(usize::from(k - 2)).map(|f| Decision::Fired(f.amount)),
         }
     }
 }
@@ -495,29 +508,25 @@ fn decide_all<'a>(
     work.undecided = 0;
     work.state.clear();
     work.state.resize(pack.rules.len(), 0);
-    for (index, rule) in pack.rules.iter().enumerate().filter(|(_, r)| !r.last) {
-        let taken = prior.and_then(|prior| prior.source(index)).and_then(|(p, bi)| {
-            let state = p.state.get(bi).copied()?;
-            match state {
-                0 | 1 => Some((state, None)),
-                k => p.fired.get(usize::from(k - 2)).map(|f| (state, Some(f.amount))),
-            }
-        });
-        match taken {
-            Some((0, _)) => {}
-            Some((1, _)) => {
+    for (index, rule) in pack.rules.iter().enumerate() {
+        if rule.last {
+            continue;
+        }
+        match prior.and_then(|prior| prior.decision(index)) {
+            None => decide(&pack.schema, index, rule, base, work, explain, traces.as_deref_mut()),
+            Some(Decision::NotFired) => {}
+            Some(Decision::Undetermined) => {
                 work.undecided += 1;
                 if let Some(s) = work.state.get_mut(index) {
                     *s = 1;
                 }
             }
-            Some((_, Some(amount))) => {
+            Some(Decision::Fired(amount)) => {
                 work.fired.push(Fired { index, amount, until: None });
                 if let Some(s) = work.state.get_mut(index) {
                     *s = u16::try_from(work.fired.len() + 1).unwrap_or(u16::MAX);
                 }
             }
-            _ => decide(&pack.schema, index, rule, base, work, explain, traces.as_deref_mut()),
         }
     }
 
@@ -541,6 +550,7 @@ fn decide_all<'a>(
 
 /// Decides one rule: fired (with amount, and with its end when `explain`), not fired, or
 /// undetermined (with why, when `explain`).
+#[inline]
 fn decide<'a>(
     schema: &Schema,
     index: usize,

@@ -124,18 +124,8 @@ impl<'a, T: Tracer> Evaluator<'_, 'a, '_, '_, T> {
             Kind::Date(d) => Ok(Value::Date(*d)),
             Kind::DateTime(d) => Ok(Value::DateTime(*d)),
             Kind::Version(v) => Ok(Value::Version(*v)),
-            Kind::Fact(id) => match s.profile.get(*id) {
-                Some(v) => Ok(v.as_value()),
-                None => {
-                    self.missing.push(*id);
-                    Err(Undet::Missing)
-                }
-            },
-            Kind::Param(i) => match s.params.get(usize::from(*i)) {
-                Some(ParamValue::Scalar(v)) => Ok(v.as_value()),
-                Some(p) => Ok(Value::Param(p)),
-                None => Err(MISMATCH),
-            },
+            Kind::Fact(id) => self.fact(*id),
+            Kind::Param(i) => self.param(*i),
             Kind::Local(i) => s.locals.get(usize::from(*i)).copied().unwrap_or(Err(MISMATCH)),
             Kind::AsOf => Ok(Value::DateTime(s.profile.as_of)),
             Kind::Verdict(VerdictVar::Available) => {
@@ -164,7 +154,7 @@ impl<'a, T: Tracer> Evaluator<'_, 'a, '_, '_, T> {
             Kind::Binary(BinOp::Or, a, b) => self.logic(a, b, true),
             Kind::Binary(BinOp::In, a, b) => self.membership(a, b),
             Kind::Binary(op, a, b) => {
-                let (va, vb) = (self.eval(a), self.eval(b));
+                let (va, vb) = (self.operand(a), self.operand(b));
                 let (va, vb) = (va?, vb?);
                 if op.is_comparison() {
                     Ok(Value::Bool(compare(*op, &va, &vb)?))
@@ -184,6 +174,41 @@ impl<'a, T: Tracer> Evaluator<'_, 'a, '_, '_, T> {
                 }
             }
             Kind::Call(func, args) => self.call(*func, args),
+        }
+    }
+
+    /// An operand of a comparison or an arithmetic operator: most are a fact or a param, read
+    /// here in place (a call to `node` for each cost more than the read itself).
+    #[inline(always)]
+    fn operand(&mut self, e: &'a Expr) -> Outcome<'a> {
+        let out = match e.kind {
+            Kind::Fact(id) => self.fact(id),
+            Kind::Param(i) => self.param(i),
+            _ => return self.eval(e),
+        };
+        self.tracer.record(e, &out);
+        out
+    }
+
+    /// A fact's value, or unknown (and the fact noted as missing).
+    #[inline(always)]
+    fn fact(&mut self, id: FactId) -> Outcome<'a> {
+        match self.scope.profile.get(id) {
+            Some(v) => Ok(v.as_value()),
+            None => {
+                self.missing.push(id);
+                Err(Undet::Missing)
+            }
+        }
+    }
+
+    /// A param's value.
+    #[inline(always)]
+    fn param(&self, i: u16) -> Outcome<'a> {
+        match self.scope.params.get(usize::from(i)) {
+            Some(ParamValue::Scalar(v)) => Ok(v.as_value()),
+            Some(p) => Ok(Value::Param(p)),
+            None => Err(MISMATCH),
         }
     }
 
