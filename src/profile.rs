@@ -34,6 +34,12 @@ impl Profile {
         self.values.get(usize::from(id)).and_then(Option::as_ref)
     }
 
+    /// A fact's value, to change in place (a population refilling one profile for each borrower
+    /// keeps a text's buffer instead of allocating another).
+    pub fn get_mut(&mut self, id: FactId) -> Option<&mut Scalar> {
+        self.values.get_mut(usize::from(id)).and_then(Option::as_mut)
+    }
+
     /// Sets (or with `None`, removes) a fact. Ids outside the schema are ignored.
     pub fn set(&mut self, id: FactId, value: Option<Scalar>) {
         if let Some(slot) = self.values.get_mut(usize::from(id)) {

@@ -447,7 +447,7 @@ impl FactIds {
 
     /// Sets every fact of `b` into `profile` (a profile of this schema, reused between
     /// borrowers): the facts it gives are replaced, the others left as they are. Allocates only
-    /// when a text fact changes (most accounts are active, in segment A: their strings are kept).
+    /// when a text fact was absent or grows longer than its buffer.
     pub fn fill(&self, b: &Borrower, profile: &mut Profile) {
         profile.as_of = b.as_of;
         profile.locale = Some(b.locale);
@@ -481,7 +481,8 @@ impl FactIds {
     }
 
     /// Sets a text fact: kept as it is when the profile holds the same text already (it was
-    /// checked when it was set), else checked against the enum or length and set (or removed).
+    /// checked when it was set), else checked against the enum or length and set (or removed),
+    /// in the buffer the profile holds if it holds one.
     #[inline]
     fn text(&self, profile: &mut Profile, slot: usize, text: &'static str) {
         let Some(Some((id, check, _))) = self.slots.get(slot).copied() else { return };
@@ -493,7 +494,14 @@ impl FactIds {
             Check::Len(max) => text.chars().count() <= max,
             _ => false,
         };
-        profile.set(id, fits.then(|| Scalar::Str(text.to_string())));
+        match profile.get_mut(id) {
+            // The region changes from one borrower to the next: its buffer is reused.
+            Some(Scalar::Str(held)) if fits => {
+                held.clear();
+                held.push_str(text);
+            }
+            _ => profile.set(id, fits.then(|| Scalar::Str(text.to_string()))),
+        }
     }
 
     /// Sets any other fact, or removes it if the schema would refuse the value. (Inlined: it is
