@@ -135,7 +135,7 @@ impl<'a, T: Tracer> Evaluator<'_, 'a, '_, '_, T> {
                 s.status.map(Value::Str).ok_or(Undet::Fault("`status` is known only to rules evaluated last"))
             }
             Kind::Name(_) | Kind::List(_) => Err(MISMATCH),
-            Kind::Unary(UnOp::Not, a) => match self.eval(a)? {
+            Kind::Unary(UnOp::Not, a) => match self.operand(a)? {
                 Value::Bool(b) => Ok(Value::Bool(!b)),
                 _ => Err(MISMATCH),
             },
@@ -155,11 +155,12 @@ impl<'a, T: Tracer> Evaluator<'_, 'a, '_, '_, T> {
             Kind::Binary(BinOp::In, a, b) => self.membership(a, b),
             Kind::Binary(op, a, b) => {
                 let (va, vb) = (self.operand(a), self.operand(b));
-                let (va, vb) = (va?, vb?);
-                if op.is_comparison() {
-                    Ok(Value::Bool(compare(*op, &va, &vb)?))
-                } else {
-                    arithmetic(*op, va, vb)
+                // Matched by reference: moving the values out of their outcomes copied them
+                // through the stack, and reading a copy of a value just written stalls.
+                match (&va, &vb) {
+                    (Ok(x), Ok(y)) if op.is_comparison() => compare(*op, x, y).map(Value::Bool),
+                    (Ok(x), Ok(y)) => arithmetic(*op, *x, *y),
+                    (Err(u), _) | (_, Err(u)) => Err(*u),
                 }
             }
             Kind::Index(m, k) => {
@@ -177,8 +178,8 @@ impl<'a, T: Tracer> Evaluator<'_, 'a, '_, '_, T> {
         }
     }
 
-    /// An operand of a comparison or an arithmetic operator: most are a fact or a param, read
-    /// here in place (a call to `node` for each cost more than the read itself).
+    /// An operand of an operator (comparison, arithmetic, `!`, `in`): most are a fact or a
+    /// param, read here in place (a call to `node` for each cost more than the read itself).
     #[inline(always)]
     fn operand(&mut self, e: &'a Expr) -> Outcome<'a> {
         let out = match e.kind {
@@ -235,7 +236,7 @@ impl<'a, T: Tracer> Evaluator<'_, 'a, '_, '_, T> {
     }
 
     fn membership(&mut self, a: &'a Expr, b: &'a Expr) -> Outcome<'a> {
-        let needle = self.eval(a)?;
+        let needle = self.operand(a)?;
         if let Kind::List(items) = &b.kind {
             let mut result: Outcome<'a> = Ok(Value::Bool(false));
             for item in items {
@@ -247,7 +248,7 @@ impl<'a, T: Tracer> Evaluator<'_, 'a, '_, '_, T> {
             }
             return result;
         }
-        let hay = self.eval(b)?;
+        let hay = self.operand(b)?;
         let found = match (needle, hay) {
             (Value::Str(k), Value::Param(ParamValue::Map(entries))) => entries.iter().any(|(key, _)| key == k),
             (Value::DateTime(t), Value::Param(ParamValue::Windows(ws))) => {
