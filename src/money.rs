@@ -146,6 +146,14 @@ impl Dec {
 
     /// `self × other`, exactly.
     pub fn checked_mul(self, other: Dec) -> Result<Dec, ArithError> {
+        // Amounts and factors fit an i64: their product fits an i128 as it is, so there is
+        // nothing to normalize first (the result is normalized, so it is the same either way).
+        if let (Ok(x), Ok(y)) = (i64::try_from(self.mantissa), i64::try_from(other.mantissa)) {
+            let scale = self.scale + other.scale;
+            if scale <= 2 * MAX_SCALE {
+                return Ok(Dec { mantissa: i128::from(x) * i128::from(y), scale }.normalized());
+            }
+        }
         let a = self.normalized();
         let b = other.normalized();
         let mantissa = a.mantissa.checked_mul(b.mantissa).ok_or(ArithError::Overflow)?;

@@ -8,7 +8,6 @@ use crate::money::{ArithError, Dec};
 use crate::profile::Profile;
 use crate::schema::FactId;
 use crate::value::{ParamValue, Value};
-use core::cmp::Ordering;
 use time::UtcOffset;
 
 /// Why an expression has no value.
@@ -323,32 +322,29 @@ impl<'a, T: Tracer> Evaluator<'_, 'a, '_, '_, T> {
 
 /// Compares two values with a comparison operator (not `in`).
 fn compare(op: BinOp, a: &Value<'_>, b: &Value<'_>) -> Result<bool, Undet> {
-    // `never` equals only `never`, and has no order.
-    match (a, b) {
-        (Value::Never, Value::Never) => return Ok(matches!(op, BinOp::Eq | BinOp::Le | BinOp::Ge)),
-        (Value::Never, _) | (_, Value::Never) => return Ok(op == BinOp::Ne),
-        _ => {}
-    }
     let ord = match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x.cmp(y),
         (Value::Str(x), Value::Str(y)) => x.cmp(y),
         (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
         (Value::Date(x), Value::Date(y)) => x.cmp(y),
         (Value::DateTime(x), Value::DateTime(y)) => x.cmp(y),
         (Value::Version(x), Value::Version(y)) => x.cmp(y),
         (Value::Duration(x), Value::Duration(y)) => x.cmp(y),
-        (Value::Int(x), Value::Int(y)) => x.cmp(y),
+        // `never` equals only `never`, and has no order.
+        (Value::Never, Value::Never) => return Ok(matches!(op, BinOp::Eq | BinOp::Le | BinOp::Ge)),
+        (Value::Never, _) | (_, Value::Never) => return Ok(op == BinOp::Ne),
         (x, y) => match (x.as_dec(), y.as_dec()) {
             (Some(x), Some(y)) => x.cmp_exact(y),
             _ => return Err(MISMATCH),
         },
     };
     Ok(match op {
-        BinOp::Eq => ord == Ordering::Equal,
-        BinOp::Ne => ord != Ordering::Equal,
-        BinOp::Lt => ord == Ordering::Less,
-        BinOp::Le => ord != Ordering::Greater,
-        BinOp::Gt => ord == Ordering::Greater,
-        BinOp::Ge => ord != Ordering::Less,
+        BinOp::Eq => ord.is_eq(),
+        BinOp::Ne => ord.is_ne(),
+        BinOp::Lt => ord.is_lt(),
+        BinOp::Le => ord.is_le(),
+        BinOp::Gt => ord.is_gt(),
+        BinOp::Ge => ord.is_ge(),
         _ => return Err(MISMATCH),
     })
 }
