@@ -158,8 +158,33 @@ const VERSIONS: [(&str, u64); 12] = [
 pub struct Generator {
     config: Config,
     versions: Vec<(Version, u64)>,
-    region_weights: Vec<u64>,
-    version_weights: Vec<u64>,
+    region_weights: Totals,
+    version_weights: Totals,
+}
+
+/// A table of weights as running totals: the entry picked for a draw is the number of totals at
+/// or below it, counted without a branch per entry (the region table has 31, and a scan that stops
+/// at a random place mispredicts). Picks the same entry as [`Rng::weighted`] with the same draw.
+#[derive(Clone, Debug)]
+struct Totals(Vec<u64>);
+
+impl Totals {
+    fn new(weights: impl Iterator<Item = u64>) -> Totals {
+        Totals(
+            weights
+                .scan(0u64, |sum, w| {
+                    *sum = sum.saturating_add(w);
+                    Some(*sum)
+                })
+                .collect(),
+        )
+    }
+
+    fn pick(&self, r: &mut Rng) -> usize {
+        let x = r.below(self.0.last().copied().unwrap_or(0));
+        let below = self.0.iter().filter(|total| **total <= x).count();
+        below.min(self.0.len().saturating_sub(1))
+    }
 }
 
 impl Generator {
@@ -169,9 +194,9 @@ impl Generator {
             VERSIONS.iter().filter_map(|(text, w)| Version::parse(text).map(|v| (v, *w))).collect();
         Generator {
             config,
-            version_weights: versions.iter().map(|(_, w)| *w).collect(),
+            version_weights: Totals::new(versions.iter().map(|(_, w)| *w)),
             versions,
-            region_weights: REGIONS.iter().map(|(_, w)| *w).collect(),
+            region_weights: Totals::new(REGIONS.iter().map(|(_, w)| *w)),
         }
     }
 
@@ -232,8 +257,8 @@ impl Generator {
             6 => r.range(56, 65),
             _ => r.range(66, 75),
         };
-        let region = REGIONS.get(r.weighted(&self.region_weights)).map_or("CN-GD", |(name, _)| *name);
-        let app_version = self.versions.get(r.weighted(&self.version_weights)).map(|(v, _)| *v);
+        let region = REGIONS.get(self.region_weights.pick(r)).map_or("CN-GD", |(name, _)| *name);
+        let app_version = self.versions.get(self.version_weights.pick(r)).map(|(v, _)| *v);
         let segment = ["A", "B", "C"][..].get(r.weighted(&[5_300, 4_300, 400])).copied().unwrap_or("A");
 
         // Credit record.
@@ -515,5 +540,23 @@ impl FactIds {
             _ => true,
         };
         profile.set(id, if fits { value } else { None });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Rng, Totals, REGIONS};
+
+    #[test]
+    fn totals_pick_what_weighted_picks_with_the_same_draws() {
+        let tables: [Vec<u64>; 3] =
+            [REGIONS.iter().map(|(_, w)| *w).collect(), vec![0, 5, 0, 0, 7, 0], vec![1, 0, 0, 0]];
+        for weights in tables {
+            let totals = Totals::new(weights.iter().copied());
+            let (mut a, mut b) = (Rng::new(7), Rng::new(7));
+            for _ in 0..20_000 {
+                assert_eq!(totals.pick(&mut a), b.weighted(&weights), "{weights:?}");
+            }
+        }
     }
 }
