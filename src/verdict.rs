@@ -260,7 +260,8 @@ pub struct Scratch {
     missing: Vec<FactId>,
     fired: Vec<Fired>,
     undetermined: Vec<Undetermined>,
-    undecided: usize,
+    /// The indexes of the rules that could not be decided.
+    undecided: Vec<usize>,
     /// Each rule's decision, by rule index: 0 not fired, 1 undetermined, `2 + k` fired as `fired[k]`.
     state: Vec<u16>,
     /// The status and available amount the rules evaluated last saw.
@@ -284,7 +285,7 @@ impl Scratch {
         let state = match decision {
             Decision::NotFired => return,
             Decision::Undetermined => {
-                self.undecided += 1;
+                self.undecided.push(index);
                 1
             }
             Decision::Fired(amount) => {
@@ -312,6 +313,11 @@ pub struct Comparison {
     /// For each rule of the new pack evaluated last, the baseline rule that decides as it does
     /// when the others leave both packs the same status and available amount.
     from_if_same_outcome: Vec<Option<usize>>,
+    /// `from` the other way: for each baseline rule, the new pack's rule that takes its decision.
+    to: Vec<Option<usize>>,
+    /// The new pack's rules that take no decision from the baseline, and those evaluated last.
+    own: Vec<usize>,
+    last: Vec<usize>,
     base_sha: String,
     new_sha: String,
 }
@@ -333,9 +339,22 @@ impl Comparison {
                 && b.amount.as_ref().is_none_or(|c| same_params(base, &c.expr, new));
             same.then_some(bi)
         };
+        let from: Vec<Option<usize>> = new.rules.iter().map(|r| same(r, false)).collect();
+        let mut to = vec![None; base.rules.len()];
+        for (i, bi) in from.iter().enumerate() {
+            if let Some(slot) = bi.and_then(|bi| to.get_mut(bi)) {
+                *slot = Some(i);
+            }
+        }
+        let own = (0..new.rules.len())
+            .filter(|&i| new.rules.get(i).is_some_and(|r| !r.last) && from.get(i).copied().flatten().is_none())
+            .collect();
         Comparison {
-            from: new.rules.iter().map(|r| same(r, false)).collect(),
             from_if_same_outcome: new.rules.iter().map(|r| same(r, true)).collect(),
+            to,
+            own,
+            last: (0..new.rules.len()).filter(|&i| new.rules.get(i).is_some_and(|r| r.last)).collect(),
+            from,
             base_sha: base.sha256.clone(),
             new_sha: new.sha256.clone(),
         }
@@ -552,24 +571,46 @@ fn decide_all<'a>(
     work.missing.clear();
     work.fired.clear();
     work.undetermined.clear();
-    work.undecided = 0;
+    work.undecided.clear();
     work.state.clear();
     work.state.resize(pack.rules.len(), 0);
-    work.last.clear();
-    for (index, rule) in pack.rules.iter().enumerate() {
-        if rule.last {
-            work.last.push(index);
-            continue;
+    match prior {
+        // The baseline's decisions on the same profile: the rules the new pack shares with it
+        // take them (only those that fired or were undetermined leave a trace to copy), and only
+        // its other rules are evaluated.
+        Some(Prior::Pair(cmp, p)) => {
+            let to = |bi: usize| cmp.to.get(bi).copied().flatten();
+            for f in &p.fired {
+                if let Some(index) = to(f.index) {
+                    work.take(index, Decision::Fired(f.amount));
+                }
+            }
+            for index in p.undecided.iter().filter_map(|&bi| to(bi)) {
+                work.take(index, Decision::Undetermined);
+            }
+            for (index, rule) in cmp.own.iter().filter_map(|&i| Some((i, pack.rules.get(i)?))) {
+                decide(&pack.schema, index, rule, base, work, explain, traces.as_deref_mut());
+            }
+            work.last.clone_from(&cmp.last);
         }
-        match prior.and_then(|prior| prior.decision(index)) {
-            Some(decision) => work.take(index, decision),
-            None => decide(&pack.schema, index, rule, base, work, explain, traces.as_deref_mut()),
+        _ => {
+            work.last.clear();
+            for (index, rule) in pack.rules.iter().enumerate() {
+                if rule.last {
+                    work.last.push(index);
+                    continue;
+                }
+                match prior.and_then(|prior| prior.decision(index)) {
+                    Some(decision) => work.take(index, decision),
+                    None => decide(&pack.schema, index, rule, base, work, explain, traces.as_deref_mut()),
+                }
+            }
         }
     }
 
     let limit = line_amount(&pack.credit_limit.expr, base, &mut work.missing);
     let used = line_amount(&pack.used.expr, base, &mut work.missing);
-    let (mut status, effective_limit, available) = tally(pack, &work.fired, work.undecided > 0, limit, used);
+    let (mut status, effective_limit, available) = tally(pack, &work.fired, !work.undecided.is_empty(), limit, used);
 
     // Rules that read `available` or `status` see the outcome of the others and cannot change `available`.
     let (seen_status, seen_available) = (status, available);
@@ -625,9 +666,9 @@ fn decide<'a>(
     }
     match result {
         Ok((amount, until)) => work.fired.push(Fired { index, amount, until }),
-        Err(_) if !explain => work.undecided += 1,
+        Err(_) if !explain => work.undecided.push(index),
         Err(u) => {
-            work.undecided += 1;
+            work.undecided.push(index);
             let why = undetermined_why(schema, u, missing.get(mark..).unwrap_or(&[]));
             work.undetermined.push(Undetermined { rule: rule.id.clone(), why });
         }
