@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod bridge;
+pub mod dom;
 pub mod page;
 
 use crate::pack::Pack;

@@ -9,11 +9,10 @@
 //! `click`) update it, so a full re-render (on a language switch) needs no listener bookkeeping.
 //! Every text is set as text (`dom::el`), never as HTML; no inline style is ever set.
 
-mod dom;
 mod strings;
 
-use self::dom::{attr, clear, el};
 use self::strings::{Ui, ACCOUNT_STATUS, GROUPS, PERSONAS};
+use super::dom::{self, attr, clear, el};
 use crate::calendar::{date_in, format_rfc3339, in_zone, parse_datetime};
 use crate::i18n::{self, Locale};
 use crate::money::Fen;

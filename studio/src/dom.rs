@@ -1,4 +1,4 @@
-//! A tiny element builder (the borrower page's, src/web/page/dom.rs, plus what the studio needs).
+//! The borrower page's element builder (`drawcheck::web::dom`), plus what the studio needs.
 //! Every text is set with `textContent`, never parsed as HTML; nothing here sets a `style`
 //! attribute (the Content-Security-Policy allows only the stylesheet). Nothing here panics: a
 //! failed DOM call is ignored.
@@ -7,29 +7,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, HtmlDocument, HtmlElement, HtmlTextAreaElement};
 
-/// Appends `<tag class="class">text</tag>` to `parent` and returns it (empty class or text: none).
-pub fn el(doc: &Document, parent: &Element, tag: &str, class: &str, text: &str) -> Element {
-    let Ok(e) = doc.create_element(tag) else { return parent.clone() };
-    if !class.is_empty() {
-        attr(&e, "class", class);
-    }
-    if !text.is_empty() {
-        e.set_text_content(Some(text));
-    }
-    let _ = parent.append_child(&e);
-    e
-}
+pub use drawcheck::web::dom::{attr, clear, el, focus, set_value, value};
 
 /// Sets several attributes.
 pub fn attrs(e: &Element, pairs: &[(&str, &str)]) {
     for (k, v) in pairs {
         attr(e, k, v);
     }
-}
-
-/// Sets an attribute (failures, such as an invalid name, are ignored).
-pub fn attr(e: &Element, name: &str, value: &str) {
-    let _ = e.set_attribute(name, value);
 }
 
 /// Sets or removes a boolean attribute (`hidden`, `disabled`).
@@ -39,21 +23,6 @@ pub fn flag(e: &Element, name: &str, on: bool) {
     } else {
         let _ = e.remove_attribute(name);
     }
-}
-
-/// Removes every child.
-pub fn clear(e: &Element) {
-    e.set_text_content(None);
-}
-
-/// A form control's `value` property (`""` if it has none).
-pub fn value(e: &Element) -> String {
-    js_sys::Reflect::get(e, &JsValue::from_str("value")).ok().and_then(|v| v.as_string()).unwrap_or_default()
-}
-
-/// Sets a form control's `value` property.
-pub fn set_value(e: &Element, v: &str) {
-    let _ = js_sys::Reflect::set(e, &JsValue::from_str("value"), &JsValue::from_str(v));
 }
 
 /// Replaces a text area's whole text as one edit that Ctrl+Z takes back. Setting `value` would
@@ -73,13 +42,6 @@ pub fn replace_text(doc: &Document, ta: &Element, text: &str) {
     }
     if let Some(b) = before.and_then(|b| b.dyn_into::<HtmlElement>().ok()) {
         let _ = b.focus();
-    }
-}
-
-/// Moves the keyboard focus to `e`.
-pub fn focus(e: &Element) {
-    if let Some(h) = e.dyn_ref::<HtmlElement>() {
-        let _ = h.focus();
     }
 }
 

@@ -1,4 +1,5 @@
-//! A tiny element builder, free of generics so that it costs one copy in the module. Every text is
+//! A tiny element builder for the page and the studio (which adds its own few to it), free of
+//! generics so that it costs one copy in the module. Every text is
 //! set with `textContent`, never parsed as HTML; nothing here sets a `style` attribute (the page's
 //! Content-Security-Policy allows only the stylesheet). Nothing here panics: a failed DOM call is
 //! ignored, and a failed `createElement` (which takes only the literal tag names below) appends to
