@@ -23,7 +23,7 @@ use crate::expr::syntax::{BinOp, UnOp};
 use crate::expr::{eval, Expr, Kind, NoTrace, Scope};
 use crate::i18n::{self, Locale};
 use crate::money::{Dec, Fen};
-use crate::pack::{Direction, Lever, Pack};
+use crate::pack::{Direction, Lever, Pack, Readers};
 use crate::profile::Profile;
 use crate::schema::{Action, FactId, FactKind};
 use crate::value::{Scalar, Value};
@@ -211,52 +211,18 @@ struct State {
     decisions: Scratch,
 }
 
-/// Which rules read what: a step re-decides only the rules that read a fact it changes (or
-/// `as_of`, when it waits). The others keep their decisions, so a state costs a rule or three
-/// of evaluation instead of the whole pack.
-struct Readers {
-    by_fact: Vec<RuleSet>,
-    as_of: RuleSet,
-    /// Rules whose reads are not known from their tree alone (a rule-local value): always re-decided.
-    always: RuleSet,
-}
-
-impl Readers {
-    fn of(pack: &Pack) -> Readers {
-        let mut r = Readers {
-            by_fact: vec![RuleSet::default(); pack.schema.facts().len()],
-            as_of: RuleSet::default(),
-            always: RuleSet::default(),
-        };
-        for (i, rule) in pack.rules.iter().enumerate() {
-            for c in core::iter::once(&rule.when).chain(rule.amount.as_ref()) {
-                visit(&c.expr, &mut |e| match e.kind {
-                    Kind::Fact(id) => {
-                        if let Some(set) = r.by_fact.get_mut(usize::from(id)) {
-                            set.insert(i);
-                        }
-                    }
-                    Kind::AsOf => r.as_of.insert(i),
-                    Kind::Local(_) | Kind::Verdict(_) => r.always.insert(i),
-                    _ => {}
-                });
-            }
-        }
-        r
+/// The rules whose decision may change when the facts `moved` change (and `as_of`, if
+/// `time_moved`), from the pack's table of which rules read what: a step re-decides only those.
+/// The others keep their decisions, so a state costs a rule or three of evaluation instead of
+/// the whole pack.
+fn stale(readers: &Readers, moved: impl Iterator<Item = FactId>, time_moved: bool) -> RuleSet {
+    let mut out = RuleSet::default();
+    let by_fact = moved.filter_map(|f| readers.by_fact.get(usize::from(f)));
+    let lists = core::iter::once(&readers.always).chain(by_fact).chain(time_moved.then_some(&readers.as_of));
+    for i in lists.flatten() {
+        out.insert(*i);
     }
-
-    /// The rules whose decision may change when the facts `moved` change (and `as_of`, if
-    /// `time_moved`).
-    fn stale(&self, moved: impl Iterator<Item = FactId>, time_moved: bool) -> RuleSet {
-        let mut out = self.always;
-        let sets = moved.filter_map(|f| self.by_fact.get(usize::from(f)));
-        for set in sets.chain(time_moved.then_some(&self.as_of)) {
-            for i in set.iter() {
-                out.insert(i);
-            }
-        }
-        out
-    }
+    out
 }
 
 /// Every profile the search has decided, once each, with the engine's decisions on it. A
@@ -267,7 +233,6 @@ struct Known<'a> {
     pack: &'a Pack,
     start: &'a Profile,
     states: Vec<State>,
-    readers: Readers,
     /// The profile of `states[at]`.
     work: Profile,
     at: usize,
@@ -300,7 +265,6 @@ impl<'a> Known<'a> {
                 states.push(first);
                 states
             },
-            readers: Readers::of(pack),
             work: start.clone(),
             at: 0,
             trial: RefCell::new(start.clone()),
@@ -380,7 +344,7 @@ impl<'a> Known<'a> {
             // Only the facts whose value the act changes (a lapse to 0 of a count that is 0
             // changes nothing).
             let moved = act.sets.iter().zip(&self.undo).filter(|((_, v), (_, was))| was.as_ref() != Some(v));
-            let stale = self.readers.stale(moved.map(|((f, _), _)| *f), instant != parent.instant);
+            let stale = stale(&self.pack.readers, moved.map(|((f, _), _)| *f), instant != parent.instant);
             outline_again(self.pack, &self.work, &parent.decisions, &stale, &mut decisions)
         } else {
             // Another zone: dates of instants change, so everything is decided again.
@@ -463,7 +427,9 @@ fn plan_from(
     let mut known = Known::new(pack, profile, start, decisions);
     let best = planner.search(&mut known, start);
     full += known.full;
-    (Some(planner.describe(profile, best, verdict)), full)
+    // The working profile, back at the start, is the one the plan's words are written from.
+    known.go(0);
+    (Some(planner.describe(&mut known.work, best, verdict)), full)
 }
 
 struct Planner<'p> {
@@ -757,18 +723,20 @@ impl Planner<'_> {
         }
     }
 
-    fn describe(&self, start: &Profile, best: Node, verdict: &Verdict) -> Plan {
+    /// The plan of `best`; `start` is the start profile, which is changed along the way.
+    fn describe(&self, start: &mut Profile, best: Node, verdict: &Verdict) -> Plan {
         let mut taken = Vec::with_capacity(best.steps());
         let mut link = best.trail.as_deref();
         while let Some(t) = link {
             taken.push(t);
             link = t.before.as_deref();
         }
-        let mut before = start.clone();
+        // The start profile, changed step by step as the plan goes.
+        let before = start;
         let mut steps = Vec::with_capacity(taken.len());
         for t in taken.into_iter().rev() {
-            steps.push(self.step(&before, &t.act, &t.after, &t.lifts));
-            apply(&mut before, &t.act);
+            steps.push(self.step(before, &t.act, &t.after, &t.lifts));
+            apply(before, &t.act);
         }
         let fixed = best
             .fixed
@@ -815,10 +783,11 @@ impl Planner<'_> {
             let label = named
                 .and_then(|f| f.labels.get(locale_index(locale)).cloned().flatten())
                 .unwrap_or_else(|| named.map(|f| f.path.clone()).unwrap_or_default());
-            let shown = |v: Option<&Scalar>| v.map(|s| i18n::value(&s.as_value(), zone, locale)).unwrap_or_default();
+            // Written only where the words show it (a repayment or a face check does not).
+            let shown = || to.map(|s| i18n::value(&s.as_value(), zone, locale)).unwrap_or_default();
             let amount_text = amount.map(|a| i18n::money(a.to_dec())).unwrap_or_default();
             let until = act.until.map(|t| i18n::datetime(t, zone, locale)).unwrap_or_default();
-            step_text(act.action, fact.map(|f| &f.kind), &label, &shown(to), &amount_text, &until, locale)
+            step_text(act.action, fact.map(|f| &f.kind), &label, &shown, &amount_text, &until, locale)
         };
         PlanStep {
             action: act.action,
@@ -863,12 +832,13 @@ fn lifted(before: &RuleSet, after: &RuleSet) -> RuleSet {
     out
 }
 
-/// A step's words, from its kind, the fact's label and its figures.
+/// A step's words, from its kind, the fact's label and its figures (`to` writes the value the
+/// step gives the fact).
 fn step_text(
     action: Action,
     kind: Option<&FactKind>,
     label: &str,
-    to: &str,
+    to: &dyn Fn() -> String,
     amount: &str,
     until: &str,
     l: Locale,
@@ -879,13 +849,13 @@ fn step_text(
         (Action::Wait, _) => format!("Wait until {until}"),
         (Action::Repay, _) if zh => format!("还款{amount}（{label}）"),
         (Action::Repay, _) => format!("Repay {amount} ({label})"),
-        (Action::ReduceDebt, _) if zh => format!("把{label}降到{to}或以下（减少{amount}）"),
-        (Action::ReduceDebt, _) => format!("{label}: lower to {to} or less (by {amount})"),
-        (Action::UploadDocument, Some(FactKind::Money)) if zh => format!("上传证明材料，核实{label}为{to}或以上"),
-        (Action::UploadDocument, Some(FactKind::Money)) => format!("{label}: upload proof of {to} or more"),
-        (Action::UploadDocument, Some(FactKind::Date)) if zh => format!("上传新的证件（{label}：{to}或之后）"),
+        (Action::ReduceDebt, _) if zh => format!("把{label}降到{}或以下（减少{amount}）", to()),
+        (Action::ReduceDebt, _) => format!("{label}: lower to {} or less (by {amount})", to()),
+        (Action::UploadDocument, Some(FactKind::Money)) if zh => format!("上传证明材料，核实{label}为{}或以上", to()),
+        (Action::UploadDocument, Some(FactKind::Money)) => format!("{label}: upload proof of {} or more", to()),
+        (Action::UploadDocument, Some(FactKind::Date)) if zh => format!("上传新的证件（{label}：{}或之后）", to()),
         (Action::UploadDocument, Some(FactKind::Date)) => {
-            format!("Upload your renewed document ({label}: {to} or later)")
+            format!("Upload your renewed document ({label}: {} or later)", to())
         }
         (Action::UploadDocument, _) if zh => format!("上传证明材料（{label}）"),
         (Action::UploadDocument, _) => format!("Upload the document for: {label}"),
@@ -893,12 +863,12 @@ fn step_text(
         (Action::VerifyIdentity, _) => "Verify your identity (face check)".to_string(),
         (Action::VerifyDevice, _) if zh => "验证这台设备（短信验证码和人脸识别）".to_string(),
         (Action::VerifyDevice, _) => "Verify this device (SMS code and face check)".to_string(),
-        (Action::UpdateApp, _) if zh => format!("把App更新到{to}或更高版本"),
-        (Action::UpdateApp, _) => format!("Update the app to version {to} or later"),
-        (Action::None, _) if zh => format!("把{label}改为{to}或以下"),
-        (Action::None, _) => format!("{label}: change to {to} or less"),
-        (_, _) if zh => format!("{label}：{to}"),
-        (_, _) => format!("{label}: {to}"),
+        (Action::UpdateApp, _) if zh => format!("把App更新到{}或更高版本", to()),
+        (Action::UpdateApp, _) => format!("Update the app to version {} or later", to()),
+        (Action::None, _) if zh => format!("把{label}改为{}或以下", to()),
+        (Action::None, _) => format!("{label}: change to {} or less", to()),
+        (_, _) if zh => format!("{label}：{}", to()),
+        (_, _) => format!("{label}: {}", to()),
     }
 }
 
@@ -1004,15 +974,25 @@ impl Solver<'_, '_> {
     fn comparison(&self, e: &Expr, op: BinOp, l: &Expr, r: &Expr, want: bool) -> Vec<Move> {
         let rel = if want { op } else { negate(op) };
         let mut out = Vec::new();
+        // The lever facts of `side`, then of `other`, in the order they are written (one walk
+        // of each tree, instead of counting each fact in both).
+        let mut levers: Vec<FactId> = Vec::new();
         for (side, other, rel) in [(l, r, rel), (r, l, flip(rel))] {
+            levers.clear();
+            self.lever_facts(side, &mut levers);
+            let in_side = levers.len();
+            if in_side == 0 {
+                continue;
+            }
+            self.lever_facts(other, &mut levers);
+            let Some((ours, theirs)) = levers.split_at_checked(in_side) else { continue };
             // Each lever fact that stands once in `side` and not in `other` (other levers hold
             // still), in the order they are written.
-            visit(side, &mut |x| {
-                let Kind::Fact(fact) = x.kind else { return };
-                if self.lever(fact).is_none() || count(side, fact) != 1 || count(other, fact) != 0 {
-                    return;
+            for &fact in ours {
+                if ours.iter().filter(|f| **f == fact).count() != 1 || theirs.contains(&fact) {
+                    continue;
                 }
-                let Some(m) = self.isolate(side, other, rel, fact) else { return };
+                let Some(m) = self.isolate(side, other, rel, fact) else { continue };
                 // Rounding to the fen can land a hair short: check, as the engine will. A
                 // threshold from a division (kept to 12 decimals, toward zero) can be one unit
                 // short of the exact one: the next unit the lever's way is then the closest.
@@ -1021,9 +1001,17 @@ impl Solver<'_, '_> {
                 } else if let Some(m) = self.nudged(&m).filter(|m| self.holds_after(m, e, want)) {
                     out.push(m);
                 }
-            });
+            }
         }
         out
+    }
+
+    /// Appends to `out` each fact under `e` that has a lever, as often as it stands there.
+    fn lever_facts(&self, e: &Expr, out: &mut Vec<FactId>) {
+        visit(e, &mut |x| match x.kind {
+            Kind::Fact(fact) if self.lever(fact).is_some() => out.push(fact),
+            _ => {}
+        });
     }
 
     /// A one-act move to a solved threshold, one unit (fen, whole number, day, second) further

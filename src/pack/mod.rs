@@ -262,8 +262,53 @@ pub struct Pack {
     pub resets: Vec<Reset>,
     /// Cost of each action kind, by `Action::ALL` position.
     pub costs: [u32; 10],
+    /// Which rules read which fact (for deciding again only what a change touches).
+    pub readers: Readers,
     /// Warnings from compilation.
     pub warnings: Vec<Diagnostic>,
+}
+
+/// Which rules read what, by rule index, from their conditions and amounts: a profile that
+/// differs from another only in some facts (or in `as_of`) can change only the decisions of
+/// the rules that read them. The recourse planner re-decides just those for each step.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Readers {
+    /// By fact id: the rules that read the fact.
+    pub by_fact: Vec<Vec<usize>>,
+    /// The rules that read `as_of`.
+    pub as_of: Vec<usize>,
+    /// Rules whose reads are not known from their tree alone (a rule-local value, or the
+    /// verdict's `available` or `status`): their decision may change with anything.
+    pub always: Vec<usize>,
+}
+
+impl Readers {
+    fn of(facts: usize, rules: &[Rule]) -> Readers {
+        let mut r = Readers { by_fact: vec![Vec::new(); facts], as_of: Vec::new(), always: Vec::new() };
+        for (i, rule) in rules.iter().enumerate() {
+            for c in core::iter::once(&rule.when).chain(rule.amount.as_ref()) {
+                r.note(i, &c.expr);
+            }
+        }
+        r
+    }
+
+    /// Notes that rule `index` reads what `e` and the nodes under it read.
+    fn note(&mut self, index: usize, e: &Expr) {
+        let list = match e.kind {
+            expr::Kind::Fact(id) => self.by_fact.get_mut(usize::from(id)),
+            expr::Kind::AsOf => Some(&mut self.as_of),
+            expr::Kind::Local(_) | expr::Kind::Verdict(_) => Some(&mut self.always),
+            _ => None,
+        };
+        // Rules are noted in order, so a rule already noted is the list's last.
+        if let Some(list) = list.filter(|l| l.last() != Some(&index)) {
+            list.push(index);
+        }
+        for child in e.children() {
+            self.note(index, child);
+        }
+    }
 }
 
 /// Compiles pack text. On success the pack carries its warnings; on failure every error and warning found.
@@ -433,6 +478,7 @@ impl Compiler<'_> {
             Some(known) => known.to_owned(),
             None => Sha256::digest(self.src.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
         };
+        let readers = Readers::of(schema.facts().len(), &rules);
         Some(Pack {
             id: meta.id.into_inner(),
             version: meta.version.into_inner(),
@@ -447,6 +493,7 @@ impl Compiler<'_> {
             levers,
             resets,
             costs,
+            readers,
             warnings: Vec::new(),
         })
     }
