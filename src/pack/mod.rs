@@ -305,8 +305,15 @@ impl Readers {
         if let Some(list) = list.filter(|l| l.last() != Some(&index)) {
             list.push(index);
         }
-        for child in e.children() {
-            self.note(index, child);
+        // Not `Expr::children`, which allocates: compiling the pack has a budget.
+        match &e.kind {
+            expr::Kind::List(items) | expr::Kind::Call(_, items) => items.iter().for_each(|c| self.note(index, c)),
+            expr::Kind::Unary(_, a) => self.note(index, a),
+            expr::Kind::Binary(_, a, b) | expr::Kind::Index(a, b) => {
+                self.note(index, a);
+                self.note(index, b);
+            }
+            _ => {}
         }
     }
 }
