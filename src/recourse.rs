@@ -974,25 +974,15 @@ impl Solver<'_, '_> {
     fn comparison(&self, e: &Expr, op: BinOp, l: &Expr, r: &Expr, want: bool) -> Vec<Move> {
         let rel = if want { op } else { negate(op) };
         let mut out = Vec::new();
-        // The lever facts of `side`, then of `other`, in the order they are written (one walk
-        // of each tree, instead of counting each fact in both).
-        let mut levers: Vec<FactId> = Vec::new();
         for (side, other, rel) in [(l, r, rel), (r, l, flip(rel))] {
-            levers.clear();
-            self.lever_facts(side, &mut levers);
-            let in_side = levers.len();
-            if in_side == 0 {
-                continue;
-            }
-            self.lever_facts(other, &mut levers);
-            let Some((ours, theirs)) = levers.split_at_checked(in_side) else { continue };
             // Each lever fact that stands once in `side` and not in `other` (other levers hold
             // still), in the order they are written.
-            for &fact in ours {
-                if ours.iter().filter(|f| **f == fact).count() != 1 || theirs.contains(&fact) {
-                    continue;
+            visit(side, &mut |x| {
+                let Kind::Fact(fact) = x.kind else { return };
+                if self.lever(fact).is_none() || count(side, fact) != 1 || count(other, fact) != 0 {
+                    return;
                 }
-                let Some(m) = self.isolate(side, other, rel, fact) else { continue };
+                let Some(m) = self.isolate(side, other, rel, fact) else { return };
                 // Rounding to the fen can land a hair short: check, as the engine will. A
                 // threshold from a division (kept to 12 decimals, toward zero) can be one unit
                 // short of the exact one: the next unit the lever's way is then the closest.
@@ -1001,17 +991,9 @@ impl Solver<'_, '_> {
                 } else if let Some(m) = self.nudged(&m).filter(|m| self.holds_after(m, e, want)) {
                     out.push(m);
                 }
-            }
+            });
         }
         out
-    }
-
-    /// Appends to `out` each fact under `e` that has a lever, as often as it stands there.
-    fn lever_facts(&self, e: &Expr, out: &mut Vec<FactId>) {
-        visit(e, &mut |x| match x.kind {
-            Kind::Fact(fact) if self.lever(fact).is_some() => out.push(fact),
-            _ => {}
-        });
     }
 
     /// A one-act move to a solved threshold, one unit (fen, whole number, day, second) further
