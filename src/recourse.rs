@@ -32,7 +32,6 @@ use crate::verdict::{
 };
 use serde::Serialize;
 use std::cell::RefCell;
-use std::rc::Rc;
 use time::OffsetDateTime;
 
 /// Profiles the search may decide before it settles for the best found (the default pack's worst
@@ -176,24 +175,19 @@ struct Node {
     instant: i128,
     outline: Outline,
     cost: u32,
-    /// The steps taken, last first, shared with the states they led through.
-    trail: Option<Rc<Trail>>,
+    /// The last step taken, as its index in [`Known`]'s trails (each links to the one before).
+    trail: Option<usize>,
+    /// How many steps were taken.
+    steps: usize,
     fixed: RuleSet,
 }
 
-/// One step taken (the act, the outline after it, the rules it lifted) and the steps before it.
+/// One step taken (the act, the outline after it, the rules it lifted) and the step before it.
 struct Trail {
     act: Act,
     after: Outline,
     lifts: RuleSet,
-    len: usize,
-    before: Option<Rc<Trail>>,
-}
-
-impl Node {
-    fn steps(&self) -> usize {
-        self.trail.as_ref().map_or(0, |t| t.len)
-    }
+    before: Option<usize>,
 }
 
 /// A profile the search reached: the start profile with some facts changed, at some instant,
@@ -241,6 +235,9 @@ struct Known<'a> {
     trial_at: usize,
     /// Profiles decided in full (every rule evaluated); the others only re-decide what changed.
     full: usize,
+    /// Every step the search took, each linking to the one before it: the nodes that led
+    /// through a step share it, and all are freed together when the plan is done.
+    trails: Vec<Trail>,
     /// Buffers [`Known::after`] works in.
     changed: Vec<(FactId, Scalar)>,
     undo: Vec<(FactId, Option<Scalar>)>,
@@ -270,6 +267,7 @@ impl<'a> Known<'a> {
             trial: RefCell::new(start.clone()),
             trial_at: 0,
             full: 0,
+            trails: Vec::with_capacity(32),
             changed: Vec::new(),
             undo: Vec::new(),
         }
@@ -429,7 +427,7 @@ fn plan_from(
     full += known.full;
     // The working profile, back at the start, is the one the plan's words are written from.
     known.go(0);
-    (Some(planner.describe(&mut known.work, best, verdict)), full)
+    (Some(planner.describe(&known.trails, &mut known.work, best, verdict)), full)
 }
 
 struct Planner<'p> {
@@ -466,7 +464,7 @@ fn better(a: &Node, b: &Node) -> bool {
     let open = |n: &Node| n.outline.fired.iter().filter(|i| !n.fixed.contains(*i)).count();
     let key = |n: &Node| {
         let (status, available) = (core::cmp::Reverse(n.outline.status), core::cmp::Reverse(n.outline.available));
-        (status, available, n.cost, n.instant, open(n), n.steps())
+        (status, available, n.cost, n.instant, open(n), n.steps)
     };
     key(a) < key(b)
 }
@@ -478,7 +476,16 @@ impl Planner<'_> {
     /// state taken is a candidate, and the answer is the best status and amount at the lowest cost.
     fn search(&self, known: &mut Known<'_>, start: Outline) -> Node {
         let (as_of, instant) = (known.start.as_of, known.start.as_of.unix_timestamp_nanos());
-        let root = Node { state: 0, as_of, instant, outline: start, cost: 0, trail: None, fixed: RuleSet::default() };
+        let root = Node {
+            state: 0,
+            as_of,
+            instant,
+            outline: start,
+            cost: 0,
+            trail: None,
+            steps: 0,
+            fixed: RuleSet::default(),
+        };
         let mut best: Option<Node> = None;
         let mut seen: Vec<(usize, RuleSet, u32)> = Vec::with_capacity(32);
         let mut frontier = Vec::with_capacity(32);
@@ -486,7 +493,7 @@ impl Planner<'_> {
         let mut children = Vec::new();
         // Equal costs: the plan done sooner first.
         while let Some(i) =
-            frontier.iter().enumerate().min_by_key(|(_, n)| (n.cost, n.instant, n.steps())).map(|(i, _)| i)
+            frontier.iter().enumerate().min_by_key(|(_, n)| (n.cost, n.instant, n.steps)).map(|(i, _)| i)
         {
             let mut node = frontier.swap_remove(i);
             if node.outline.status == Status::Eligible {
@@ -559,8 +566,9 @@ impl Planner<'_> {
             }
             let lifts = lifted(&before, &child.outline.fired);
             child.cost = child.cost.saturating_add(act.cost);
-            let len = child.steps() + 1;
-            child.trail = Some(Rc::new(Trail { act, after: child.outline, lifts, len, before: child.trail.take() }));
+            known.trails.push(Trail { act, after: child.outline, lifts, before: child.trail });
+            child.trail = Some(known.trails.len() - 1);
+            child.steps += 1;
         }
         child
     }
@@ -577,7 +585,7 @@ impl Planner<'_> {
             out.push(waited);
             return;
         }
-        let Some(end) = waited.trail.as_ref().and_then(|t| t.act.until) else { return };
+        let Some(end) = waited.trail.and_then(|t| known.trails.get(t)).and_then(|t| t.act.until) else { return };
         // Fired after the wait and not before it.
         let arrived = lifted(&waited.outline.fired, &node.outline.fired);
         let strongest = arrived.iter().min_by_key(|i| (self.pack.rules.get(*i).map(|r| r.effect), *i));
@@ -723,13 +731,14 @@ impl Planner<'_> {
         }
     }
 
-    /// The plan of `best`; `start` is the start profile, which is changed along the way.
-    fn describe(&self, start: &mut Profile, best: Node, verdict: &Verdict) -> Plan {
-        let mut taken = Vec::with_capacity(best.steps());
-        let mut link = best.trail.as_deref();
+    /// The plan of `best`, whose steps are in `trails`; `start` is the start profile, which is
+    /// changed along the way.
+    fn describe(&self, trails: &[Trail], start: &mut Profile, best: Node, verdict: &Verdict) -> Plan {
+        let mut taken = Vec::with_capacity(best.steps);
+        let mut link = best.trail.and_then(|t| trails.get(t));
         while let Some(t) = link {
             taken.push(t);
-            link = t.before.as_deref();
+            link = t.before.and_then(|b| trails.get(b));
         }
         // The start profile, changed step by step as the plan goes.
         let before = start;
