@@ -217,6 +217,7 @@ test('load a pack from a file, download the edited pack, reset to the shipped on
     assert.equal(download.suggestedFilename(), 'default-1.1.0.toml');
     assert.equal(await readFile(await download.path(), 'utf8'), typed);
 
+    const typedStatus = (await column(page, 'col-edited')).status;
     await page.click('#reset');
     assert.equal(await page.inputValue('#pack-text'), SHIPPED);
     assert.equal(await page.textContent('#pack-state'), 'Same as shipped');
@@ -230,7 +231,9 @@ test('load a pack from a file, download the edited pack, reset to the shipped on
     await page.keyboard.press('Control+z');
     await page.waitForFunction(() => document.querySelector('#pack-state')?.textContent === 'Edited');
     assert.equal(await page.inputValue('#pack-text'), typed);
-    assert.equal(await page.textContent('#pack-version'), '1.1.0');
+    // The pack is compiled again once typing pauses (debounced), as after any edit.
+    await page.waitForFunction(() => document.querySelector('#pack-version')?.textContent === '1.1.0', null, { timeout: 5000 });
+    assert.equal((await column(page, 'col-edited')).status, typedStatus);
   });
 });
 
