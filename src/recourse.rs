@@ -28,7 +28,7 @@ use crate::profile::Profile;
 use crate::schema::{Action, FactId, FactKind};
 use crate::value::{Scalar, Value};
 use crate::verdict::{
-    evaluate_keeping, outline, outline_again, Options, Outline, RuleSet, Scratch, Status, StepOut, Verdict,
+    evaluate_keeping, outline, outline_again, Decisions, Options, Outline, RuleSet, Scratch, Status, StepOut, Verdict,
 };
 use serde::Serialize;
 use std::cell::RefCell;
@@ -202,7 +202,7 @@ struct State {
     changed: Vec<(FactId, Scalar)>,
     outline: Outline,
     /// Every rule's decision, for deciding the next states from this one.
-    decisions: Scratch,
+    decisions: Decisions,
 }
 
 /// The rules whose decision may change when the facts `moved` change (and `as_of`, if
@@ -238,20 +238,22 @@ struct Known<'a> {
     /// Every step the search took, each linking to the one before it: the nodes that led
     /// through a step share it, and all are freed together when the plan is done.
     trails: Vec<Trail>,
-    /// Buffers [`Known::after`] works in.
+    /// Buffers [`Known::after`] works in: each state is decided in `scratch` and keeps only the
+    /// decisions.
+    scratch: Scratch,
     changed: Vec<(FactId, Scalar)>,
     undo: Vec<(FactId, Option<Scalar>)>,
 }
 
 impl<'a> Known<'a> {
     /// The start profile, with its outline and the decisions behind it.
-    fn new(pack: &'a Pack, start: &'a Profile, outline: Outline, decisions: Scratch) -> Known<'a> {
+    fn new(pack: &'a Pack, start: &'a Profile, outline: Outline, scratch: Scratch) -> Known<'a> {
         let first = State {
             as_of: start.as_of,
             instant: start.as_of.unix_timestamp_nanos(),
             changed: Vec::new(),
             outline,
-            decisions,
+            decisions: Decisions::of(&scratch),
         };
         Known {
             pack,
@@ -268,6 +270,7 @@ impl<'a> Known<'a> {
             trial_at: 0,
             full: 0,
             trails: Vec::with_capacity(32),
+            scratch,
             changed: Vec::new(),
             undo: Vec::new(),
         }
@@ -336,23 +339,22 @@ impl<'a> Known<'a> {
         self.undo.clear();
         self.undo.extend(act.sets.iter().map(|(f, _)| (*f, self.work.get(*f).cloned())));
         apply(&mut self.work, act);
-        // The parent's decisions, in buffers of the right size.
-        let mut decisions = parent.decisions.clone();
         let outline = if as_of.offset() == parent.as_of.offset() {
             // Only the facts whose value the act changes (a lapse to 0 of a count that is 0
             // changes nothing).
             let moved = act.sets.iter().zip(&self.undo).filter(|((_, v), (_, was))| was.as_ref() != Some(v));
             let stale = stale(&self.pack.readers, moved.map(|((f, _), _)| *f), instant != parent.instant);
-            outline_again(self.pack, &self.work, &parent.decisions, &stale, &mut decisions)
+            outline_again(self.pack, &self.work, &parent.decisions, &stale, &mut self.scratch)
         } else {
             // Another zone: dates of instants change, so everything is decided again.
             self.full += 1;
-            outline(self.pack, &self.work, &mut decisions)
+            outline(self.pack, &self.work, &mut self.scratch)
         };
         for (f, v) in self.undo.drain(..).rev() {
             self.work.set(f, v);
         }
         self.work.as_of = parent.as_of;
+        let decisions = Decisions::of(&self.scratch);
         self.states.push(State { as_of, instant, changed, outline, decisions });
         self.states.len() - 1
     }

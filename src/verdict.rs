@@ -417,12 +417,19 @@ pub fn outline_pair(
 }
 
 /// [`outline`] of `profile`, for a profile that differs from the one `before` holds the decisions
-/// of (same pack) only in facts that no rule outside `stale` reads — and in `as_of` only if every
-/// rule that reads it is in `stale`: those rules keep their decisions from `before` instead of
-/// being evaluated again. The recourse planner's steps change a fact or two at a time. Rules
-/// evaluated last (they read the outcome) keep theirs only when the outcome they read is the
-/// same as in `before`; the outcome is exactly `outline(pack, profile, ..)`.
-pub fn outline_again(pack: &Pack, profile: &Profile, before: &Scratch, stale: &RuleSet, work: &mut Scratch) -> Outline {
+/// of ([`Decisions::of`] the scratch an evaluation with the same pack left) only in facts that
+/// no rule outside `stale` reads — and in `as_of` only if every rule that reads it is in
+/// `stale`: those rules keep their decisions from `before` instead of being evaluated again.
+/// The recourse planner's steps change a fact or two at a time. Rules evaluated last (they read
+/// the outcome) keep theirs only when the outcome they read is the same as in `before`; the
+/// outcome is exactly `outline(pack, profile, ..)`.
+pub fn outline_again(
+    pack: &Pack,
+    profile: &Profile,
+    before: &Decisions,
+    stale: &RuleSet,
+    work: &mut Scratch,
+) -> Outline {
     let base = Scope {
         profile,
         params: &pack.params,
@@ -442,7 +449,40 @@ enum Prior<'p> {
     Pair(&'p Comparison, &'p Scratch),
     /// The same pack's on a profile that differs only where the rules outside the set do not
     /// read ([`outline_again`]).
-    Same(&'p Scratch, &'p RuleSet),
+    Same(&'p Decisions, &'p RuleSet),
+}
+
+/// The decisions an evaluation left in a [`Scratch`], kept for a later [`outline_again`]: each
+/// rule's decision and the outcome the rules evaluated last saw — what that needs and none of
+/// the other evaluation buffers, for callers that keep one per profile decided.
+#[derive(Clone, Debug, Default)]
+pub struct Decisions {
+    /// Each rule's decision, by rule index, coded as in [`Scratch`] (`2 + k`: fired with
+    /// `amounts[k]`).
+    state: Vec<u16>,
+    /// The fired rules' amounts, in the order they fired.
+    amounts: Vec<Option<Dec>>,
+    seen: Option<(Status, Fen)>,
+}
+
+impl Decisions {
+    /// The decisions `scratch` holds from the evaluation that last used it.
+    pub fn of(scratch: &Scratch) -> Decisions {
+        Decisions {
+            state: scratch.state.clone(),
+            amounts: scratch.fired.iter().map(|f| f.amount).collect(),
+            seen: scratch.seen,
+        }
+    }
+
+    /// Rule `index`'s decision, as kept here.
+    fn decision(&self, index: usize) -> Option<Decision> {
+        match self.state.get(index).copied()? {
+            0 => Some(Decision::NotFired),
+            1 => Some(Decision::Undetermined),
+            k => self.amounts.get(usize::from(k - 2)).map(|a| Decision::Fired(*a)),
+        }
+    }
 }
 
 /// A rule's decision, as [`Scratch`] keeps it (without the fired rule's end).
@@ -465,11 +505,15 @@ impl<'p> Prior<'p> {
     /// Rule `index`'s decision, for a rule evaluated last that sees `seen` (status and
     /// available amount), if one is kept for it and was made seeing the same.
     fn decision_seeing(self, index: usize, seen: (Status, Fen)) -> Option<Decision> {
-        let (p, i) = match self {
-            Prior::Pair(cmp, p) => (p, cmp.from_if_same_outcome.get(index).copied().flatten()?),
-            Prior::Same(p, stale) => (p, (!stale.contains(index)).then_some(index)?),
-        };
-        (p.seen == Some(seen)).then(|| p.decision(i)).flatten()
+        match self {
+            Prior::Pair(cmp, p) => {
+                let i = cmp.from_if_same_outcome.get(index).copied().flatten()?;
+                (p.seen == Some(seen)).then(|| p.decision(i)).flatten()
+            }
+            Prior::Same(p, stale) => {
+                (!stale.contains(index) && p.seen == Some(seen)).then(|| p.decision(index)).flatten()
+            }
+        }
     }
 }
 
