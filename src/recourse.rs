@@ -363,12 +363,20 @@ impl<'a> Known<'a> {
 /// Rewrites `profile` from the profile of state `from` to that of state `to` (both the start
 /// with changes).
 fn shift(profile: &mut Profile, start: &Profile, from: &State, to: &State) {
-    // A state changes a few facts: writing them all is cheaper than finding which differ.
+    // A state changes a few facts: writing them all is cheaper than finding which differ, but
+    // one both states change (both lists are by fact id) is written once, with `to`'s value.
+    let mut theirs = to.changed.iter().peekable();
     for (f, _) in &from.changed {
-        profile.set(*f, start.get(*f).cloned());
+        while let Some((g, v)) = theirs.next_if(|(g, _)| g < f) {
+            profile.set(*g, Some(v.clone()));
+        }
+        match theirs.next_if(|(g, _)| g == f) {
+            Some((_, v)) => profile.set(*f, Some(v.clone())),
+            None => profile.set(*f, start.get(*f).cloned()),
+        }
     }
-    for (f, v) in &to.changed {
-        profile.set(*f, Some(v.clone()));
+    for (g, v) in theirs {
+        profile.set(*g, Some(v.clone()));
     }
     profile.as_of = to.as_of;
 }
