@@ -707,7 +707,8 @@ impl Planner<'_> {
     /// Waiting until `end`: time moves, and the facts that lapse by then lapse.
     fn wait(&self, profile: &Profile, end: OffsetDateTime) -> Act {
         let scope = self.scope(profile, None);
-        let mut sets = Vec::new();
+        // Most waits lapse several facts: one allocation, not the list growing step by step.
+        let mut sets = Vec::with_capacity(self.pack.resets.len());
         for reset in &self.pack.resets {
             let at = eval(&reset.at.expr, &scope, &mut Vec::new(), &mut NoTrace);
             let lapsed = matches!(at, Ok(Value::DateTime(t)) if t <= end);
