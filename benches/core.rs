@@ -126,16 +126,21 @@ fn read_check_serialize(bencher: Bencher, which: &str) {
 /// plans and the one checked above).
 const PLAN_PERSONAS: [&str; 3] = ["several_reasons", "severe_overdue", "overdue"];
 
-/// Recourse planning alone (target: under 50 µs natively for the worst persona); the profile and
-/// its verdict are made outside the timed closure.
-#[divan::bench(args = PLAN_PERSONAS)]
-fn plan(bencher: Bencher, which: &str) {
-    let json = match which {
+/// The profile JSON of one of [`PLAN_PERSONAS`].
+fn plan_persona(which: &str) -> &'static str {
+    match which {
         "several_reasons" => include_str!("../tests/personas/several_reasons.json"),
         "severe_overdue" => include_str!("../tests/personas/severe_overdue.json"),
         "overdue" => include_str!("../tests/personas/overdue.json"),
         other => panic!("no persona {other}"),
-    };
+    }
+}
+
+/// Recourse planning alone (target: under 50 µs natively for the worst persona); the profile and
+/// its verdict are made outside the timed closure.
+#[divan::bench(args = PLAN_PERSONAS)]
+fn plan(bencher: Bencher, which: &str) {
+    let json = plan_persona(which);
     let pack = pack();
     let profile = drawcheck::read_profile(pack, json).unwrap();
     let verdict = drawcheck::check(pack, &profile, Options::default());
@@ -148,12 +153,7 @@ fn plan(bencher: Bencher, which: &str) {
 /// from the verdict's own decisions instead of deciding the profile again.
 #[divan::bench(args = PLAN_PERSONAS)]
 fn check_and_plan(bencher: Bencher, which: &str) {
-    let json = match which {
-        "several_reasons" => include_str!("../tests/personas/several_reasons.json"),
-        "severe_overdue" => include_str!("../tests/personas/severe_overdue.json"),
-        "overdue" => include_str!("../tests/personas/overdue.json"),
-        other => panic!("no persona {other}"),
-    };
+    let json = plan_persona(which);
     let pack = pack();
     let profile = drawcheck::read_profile(pack, json).unwrap();
     let opts = Options { recourse: true, ..Options::default() };

@@ -733,12 +733,9 @@ impl Planner<'_> {
 
     fn scope<'a>(&'a self, profile: &'a Profile, outline: Option<&Outline>) -> Scope<'a, 'a> {
         Scope {
-            profile,
-            params: &self.pack.params,
-            zone: profile.as_of.offset(),
             available: outline.map(|o| o.available.to_dec()),
             status: outline.map(|o| o.status.name()),
-            locals: &[],
+            ..Scope::new(profile, &self.pack.params)
         }
     }
 

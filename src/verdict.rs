@@ -404,14 +404,7 @@ pub fn outline_pair(
     if !reuse {
         return (b, outline(new, new_profile, after));
     }
-    let scope = Scope {
-        profile: new_profile,
-        params: &new.params,
-        zone: new_profile.as_of.offset(),
-        available: None,
-        status: None,
-        locals: &[],
-    };
+    let scope = Scope::new(new_profile, &new.params);
     let d = decide_all(new, &scope, after, false, None, Some(Prior::Pair(cmp, before)));
     (b, outline_of(d, after))
 }
@@ -430,14 +423,7 @@ pub fn outline_again(
     stale: &RuleSet,
     work: &mut Scratch,
 ) -> Outline {
-    let base = Scope {
-        profile,
-        params: &pack.params,
-        zone: profile.as_of.offset(),
-        available: None,
-        status: None,
-        locals: &[],
-    };
+    let base = Scope::new(profile, &pack.params);
     let d = decide_all(pack, &base, work, false, None, Some(Prior::Same(before, stale)));
     outline_of(d, work)
 }
@@ -529,14 +515,7 @@ struct Decided {
 
 /// Evaluates a profile against a pack: status, amounts and fired rules only (no texts).
 pub fn outline(pack: &Pack, profile: &Profile, scratch: &mut Scratch) -> Outline {
-    let base = Scope {
-        profile,
-        params: &pack.params,
-        zone: profile.as_of.offset(),
-        available: None,
-        status: None,
-        locals: &[],
-    };
+    let base = Scope::new(profile, &pack.params);
     let d = decide_all(pack, &base, scratch, false, None, None);
     outline_of(d, scratch)
 }
@@ -557,10 +536,9 @@ pub fn evaluate(pack: &Pack, profile: &Profile, opts: Options) -> Verdict {
 /// [`evaluate`], leaving every rule's decision in `work`, with the verdict's [`Outline`]: the
 /// recourse planner starts from them instead of deciding the profile again.
 pub fn evaluate_keeping(pack: &Pack, profile: &Profile, opts: Options, work: &mut Scratch) -> (Verdict, Outline) {
-    let zone = profile.as_of.offset();
     let locale = opts.locale.or(profile.locale).or_else(|| pack.locales.first().copied()).unwrap_or(Locale::ZhCn);
     let mut traces = opts.trace.then(Vec::new);
-    let base = Scope { profile, params: &pack.params, zone, available: None, status: None, locals: &[] };
+    let base = Scope::new(profile, &pack.params);
     let decided = decide_all(pack, &base, work, true, traces.as_mut(), None);
     let outline = outline_of(decided, work);
     let undetermined = core::mem::take(&mut work.undetermined);

@@ -38,6 +38,14 @@ pub struct Scope<'a, 'l> {
     pub locals: &'l [Outcome<'a>],
 }
 
+impl<'a, 'l> Scope<'a, 'l> {
+    /// What a rule's condition sees: the profile's facts and the pack's params, in the zone of
+    /// `as_of`, before the outcome is known (no `available` or `status`) and without locals.
+    pub fn new(profile: &'a Profile, params: &'a [ParamValue]) -> Self {
+        Scope { profile, params, zone: profile.as_of.offset(), available: None, status: None, locals: &[] }
+    }
+}
+
 /// Receives every node's outcome, children before parents.
 pub trait Tracer {
     /// Records one node's outcome.
