@@ -2,14 +2,31 @@
 
 Python's standard library is enough for a page of a few static files; it sets the strict
 Content-Security-Policy the page is built for, the wasm MIME type, and no caching (so a rebuilt
-module is always the one served).
+module is always the one served). An HTML file is sent with its own policy (its
+<meta http-equiv="Content-Security-Policy">, which allows its inline script and style by their
+sha256) plus what only a header can say (frame-ancestors); every other file with CSP below.
 """
 import argparse
 import functools
 import http.server
+import os
+import re
 
 CSP = ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors *")
+META_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+
+
+def policy(path):
+    """The Content-Security-Policy header for the file at `path`."""
+    if os.path.isdir(path):
+        path = os.path.join(path, "index.html")
+    if path.endswith(".html") and os.path.isfile(path):
+        with open(path, encoding="utf-8") as f:
+            meta = META_CSP.search(f.read())
+        if meta:
+            return meta.group(1) + "; frame-ancestors *"
+    return CSP
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -17,7 +34,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                       ".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "text/javascript"}
 
     def end_headers(self):
-        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("Content-Security-Policy", policy(self.translate_path(self.path)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")

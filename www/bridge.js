@@ -1,5 +1,6 @@
 // The host bridge, protocol version 1 (docs/embedding.md). main.js loads it only when the page is
-// embedded: framed, opened with a fragment, or offered a native reply channel. It lets an app give
+// embedded (framed, opened with a fragment, or offered a native reply channel) and calls `start`
+// with the page's own module glue: the bridge answers with the same wasm instance. It lets an app give
 // the page a borrower's profile and get the verdict (with its plan) back:
 //
 //   in:  window.postMessage(request) from the page's own window (a webview's injected script) or
@@ -11,9 +12,10 @@
 //
 // The page answers requests only: what the borrower types is never sent on its own. Nothing here
 // touches the DOM; the page (src/web/page.rs) sets every text as text.
-import { Engine, showProfile, defaultPackText } from './pkg/drawcheck.js';
-
 export const VERSION = 1;
+
+// The page's wasm module (www/pkg/drawcheck.js's exports), given to `start`.
+let Engine, showProfile, defaultPackText;
 
 // The host's configuration: a <meta name="drawcheck-origin"> / <meta name="drawcheck-sha256"> in the
 // host's copy of the page, else the fragment's origin= and sha256= parameters.
@@ -127,36 +129,40 @@ function send(reply) {
   return reply;
 }
 
-window.addEventListener('message', (e) => {
-  const fromHost = hostOrigin !== null && window.parent !== window && e.source === window.parent && e.origin === hostOrigin;
-  if (e.source !== window && !fromHost) return; // anyone else: dropped, unanswered
-  // The page's own replies, should they come back, are not requests.
-  if (['drawcheck:verdict', 'drawcheck:error', 'drawcheck:ready'].includes(e.data?.type)) return;
-  answer(e.data);
-});
+/** Starts the bridge: listens for requests, offers `window.drawcheck`, says it is ready, and reads `#p=`. */
+export function start(glue) {
+  ({ Engine, showProfile, defaultPackText } = glue);
+  window.addEventListener('message', (e) => {
+    const fromHost = hostOrigin !== null && window.parent !== window && e.source === window.parent && e.origin === hostOrigin;
+    if (e.source !== window && !fromHost) return; // anyone else: dropped, unanswered
+    // The page's own replies, should they come back, are not requests.
+    if (['drawcheck:verdict', 'drawcheck:error', 'drawcheck:ready'].includes(e.data?.type)) return;
+    answer(e.data);
+  });
 
-window.drawcheck = Object.freeze({
-  version: VERSION,
-  /** Shows a profile; options: { locale, pack, sha256, id }. Returns the reply it also sends. */
-  show: (profile, options) => answer({ ...(options ?? {}), type: 'drawcheck:show', version: VERSION, profile }),
-});
+  window.drawcheck = Object.freeze({
+    version: VERSION,
+    /** Shows a profile; options: { locale, pack, sha256, id }. Returns the reply it also sends. */
+    show: (profile, options) => answer({ ...(options ?? {}), type: 'drawcheck:show', version: VERSION, profile }),
+  });
 
-const own = JSON.parse(engineOf(null).report()).pack;
-send({ type: 'drawcheck:ready', version: VERSION, pack: { id: own.id, version: own.version, sha256: own.sha256 } });
+  const own = JSON.parse(engineOf(null).report()).pack;
+  send({ type: 'drawcheck:ready', version: VERSION, pack: { id: own.id, version: own.version, sha256: own.sha256 } });
 
-// #p=<base64url of the profile's UTF-8 JSON> (standard base64 is read too; padding optional).
-if (fragment.has('p')) {
-  let profile = null;
-  try {
-    const bytes = atob(fragment.get('p').replace(/[-_ ]/g, (c) => ({ '-': '+', _: '/', ' ': '+' })[c]));
-    profile = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes, (c) => c.charCodeAt(0)));
-  } catch {
-    send({ type: 'drawcheck:error', version: VERSION, ...new Refusal('malformed', '`p` in the fragment is not base64url UTF-8 text') });
+  // #p=<base64url of the profile's UTF-8 JSON> (standard base64 is read too; padding optional).
+  if (fragment.has('p')) {
+    let profile = null;
+    try {
+      const bytes = atob(fragment.get('p').replace(/[-_ ]/g, (c) => ({ '-': '+', _: '/', ' ': '+' })[c]));
+      profile = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes, (c) => c.charCodeAt(0)));
+    } catch {
+      send({ type: 'drawcheck:error', version: VERSION, ...new Refusal('malformed', '`p` in the fragment is not base64url UTF-8 text') });
+    }
+    if (profile !== null) answer({ type: 'drawcheck:show', version: VERSION, profile, locale: fragment.get('locale') });
+    // The borrower's facts leave the address bar and this history entry once read (a copied link or
+    // the history list would carry them); the host's settings (origin, sha256, locale) stay.
+    const rest = new URLSearchParams(fragment);
+    rest.delete('p');
+    history.replaceState(history.state, '', `${location.pathname}${location.search}${rest.size ? `#${rest}` : ''}`);
   }
-  if (profile !== null) answer({ type: 'drawcheck:show', version: VERSION, profile, locale: fragment.get('locale') });
-  // The borrower's facts leave the address bar and this history entry once read (a copied link or
-  // the history list would carry them); the host's settings (origin, sha256, locale) stay.
-  const rest = new URLSearchParams(fragment);
-  rest.delete('p');
-  history.replaceState(history.state, '', `${location.pathname}${location.search}${rest.size ? `#${rest}` : ''}`);
 }

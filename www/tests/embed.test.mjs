@@ -10,6 +10,7 @@ import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { serve, launch, WWW } from './harness.mjs';
 
@@ -433,9 +434,20 @@ test('the page is locked down: strict CSP, own scripts only, no cookie, only the
   const html = await readFile(join(WWW, 'index.html'), 'utf8');
   const csp = html.match(/http-equiv="Content-Security-Policy" content="([^"]*)"/)[1];
   assert.match(csp, /default-src 'none'/);
-  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
-  assert.doesNotMatch(csp, /unsafe-inline|'unsafe-eval'|\*|https?:/);
-  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
+  assert.match(csp, /script-src 'self' 'sha256-[A-Za-z0-9+/]+=*' 'wasm-unsafe-eval'(;|$)/);
+  assert.match(csp, /style-src 'sha256-[A-Za-z0-9+/]+=*'(;|$)/);
+  assert.doesNotMatch(csp, /unsafe-inline|'unsafe-eval'|unsafe-hashes|\*|https?:/);
+  // One inline script (the glue and main.js) and one inline style, each allowed by its own hash.
+  const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+  const styles = [...html.matchAll(/<style([^>]*)>([\s\S]*?)<\/style>/g)];
+  assert.deepEqual(scripts.map((m) => m[1]), [' type="module"'], 'one inline module script, no src');
+  assert.deepEqual(styles.map((m) => m[1]), [''], 'one inline style');
+  assert.doesNotMatch(html, /<link[^>]*rel="(stylesheet|modulepreload)"/, 'nothing else to fetch first');
+  for (const [, , text] of [...scripts, ...styles]) {
+    const hash = createHash('sha256').update(text, 'utf8').digest('base64');
+    assert.ok(csp.includes(`'sha256-${hash}'`), `the policy allows the inline element by its hash ${hash}`);
+  }
+  assert.doesNotMatch(scripts[0][2], /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/);
   for (const file of ['main.js', 'bridge.js']) {
     const js = await readFile(join(WWW, file), 'utf8');
     assert.doesNotMatch(js, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|localStorage|cookie/, file);

@@ -401,7 +401,7 @@ test('no request leaves the page after it has loaded; every load is same-origin'
     assert.deepEqual(loads.filter((u) => !u.startsWith(origin)), []);
     assert.deepEqual(
       loads.map((u) => new URL(u).pathname).sort(),
-      ['/', '/icon.svg', '/main.js', '/pkg/drawcheck.js', '/pkg/drawcheck_bg.wasm', '/style.css'],
+      ['/', '/icon.svg', '/pkg/drawcheck_bg.wasm'],
     );
     // The promise is on the page.
     assert.match(await page.textContent('#privacy'), /您的数据不会离开这台设备/);
