@@ -405,17 +405,24 @@ fn render_form_later(app: &mut App) {
 }
 
 /// Runs `f` on the page's state once the browser has painted what the page shows now: a frame
-/// callback runs just before a paint, and a timer set there runs after it. (A hidden document
-/// gets no frames: it then runs when the page is first shown.)
+/// callback runs just before a frame's layout and paint, the next frame's callback once that frame
+/// has been handed on to be drawn, and a timer set there after it. (One frame sooner, the form's
+/// ~30 controls were built while the verdict's frame was still being drawn, and delayed it by
+/// ~20 ms: www/tests/bench.mjs, "painted". A hidden document gets no frames: it then runs when
+/// the page is first shown.)
 fn after_paint(f: fn(&mut App)) {
     let Some(window) = web_sys::window() else { return with_app(f) };
-    let w = window.clone();
     // Each is called once and forgotten, like the listeners: `Closure::once_into_js` cost 0.6 KB
     // gzipped more module and glue.
-    let in_frame = Closure::<dyn FnMut()>::new(move || {
+    let w = window.clone();
+    let drawn = Closure::<dyn FnMut()>::new(move || {
         let later = Closure::<dyn FnMut()>::new(move || with_app(f));
         let _ = w.set_timeout_with_callback(later.as_ref().unchecked_ref());
         later.forget();
+    });
+    let w = window.clone();
+    let in_frame = Closure::<dyn FnMut()>::new(move || {
+        let _ = w.request_animation_frame(drawn.as_ref().unchecked_ref());
     });
     let _ = window.request_animation_frame(in_frame.as_ref().unchecked_ref());
     in_frame.forget();
