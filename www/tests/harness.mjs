@@ -20,17 +20,17 @@ const MIME = {
 };
 
 /**
- * Serves www/ (GET only, no directory listing, nothing outside www/, not www/tests/). Resolves to
- * { url, close }. WWW_PKG=DIR serves /pkg/ from DIR instead of www/pkg/ (a module built elsewhere).
+ * Serves www/ (GET only, no directory listing, nothing outside it, not tests/). Resolves to
+ * { url, close }. `root` serves another built copy of www/ instead (default: WWW_ROOT=DIR, else
+ * www/ itself): an older build, say, to compare with (`WWW_ROOT=/tmp/old-www node www/tests/bench.mjs`).
  */
-export async function serve() {
-  const pkg = process.env.WWW_PKG ? normalize(process.env.WWW_PKG) : null;
+export async function serve(dir = process.env.WWW_ROOT || WWW) {
+  const root = normalize(dir).replace(/(.)\/+$/, '$1');
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    let file = normalize(join(WWW, path.endsWith('/') ? path + 'index.html' : path));
-    if (pkg && file.startsWith(join(WWW, 'pkg') + '/')) file = join(pkg, file.slice(join(WWW, 'pkg').length));
-    const inside = file.startsWith(WWW + '/') || (pkg !== null && file.startsWith(pkg + '/'));
-    if (req.method !== 'GET' || !inside || file.startsWith(join(WWW, 'tests') + '/')) {
+    const file = normalize(join(root, path.endsWith('/') ? path + 'index.html' : path));
+    const inside = file.startsWith(root + '/');
+    if (req.method !== 'GET' || !inside || file.startsWith(join(root, 'tests') + '/')) {
       res.writeHead(404).end();
       return;
     }
