@@ -120,10 +120,11 @@ fn read_check_serialize(bencher: Bencher, which: &str) {
 /// profiles decided: a wait that must come before the ID is renewed, two limits nothing lifts),
 /// a freeze lifted by repaying, and the two-step repay-then-wait plan.
 ///
-/// Instructions per plan, independent of load: `valgrind --tool=callgrind
-/// --toggle-collect='drawcheck::recourse::plan_from' target/release/deps/core-<hash> --bench
-/// core::plan::several_reasons --sample-count 20 --sample-size 10`, then I refs / 201 (200 timed
-/// plans and the one checked above).
+/// Instructions per plan, independent of load: `valgrind --tool=callgrind target/release/deps/core-<hash>
+/// --bench plan::several_reasons --skip check_and_plan --sample-count N --sample-size 10` for
+/// N = 20 and N = 120, then the difference of the two I refs / 1000 (the extra timed plans; the
+/// rest of the run, compiling the pack and reading the persona, is the same in both). LTO inlines
+/// `plan_from` into the bench, so `--toggle-collect` on it no longer sees the timed plans.
 const PLAN_PERSONAS: [&str; 3] = ["several_reasons", "severe_overdue", "overdue"];
 
 /// The profile JSON of one of [`PLAN_PERSONAS`].
