@@ -44,7 +44,7 @@ def script(pkg, kind):
     """The page's one inline module script: the glue, www/main.js, and the call that starts them."""
     glue = as_function(read(f"{pkg}/drawcheck.js"), ["Engine", "mountPage", "showProfile", "defaultPackText", "default: __wbg_init"])
     main = as_function(read(WWW / "main.js"), ["start"])
-    parts = [f"// drawcheck's page (scripts/pages.py): the module's glue ({pkg}/drawcheck.js), then www/main.js.",
+    parts = ["// drawcheck's page (scripts/pages.py): the module's glue (pkg/drawcheck.js), then www/main.js.",
              f"const glue = {glue};", f"const main = {main};"]
     if kind == "page":
         parts.append("await main.start(glue, { wasm: new URL('pkg/drawcheck_bg.wasm', document.baseURI), "
