@@ -6,6 +6,7 @@ pub mod api;
 pub mod bridge;
 pub mod dom;
 pub mod page;
+pub mod shown;
 
 use crate::pack::Pack;
 use std::cell::OnceCell;

@@ -2,6 +2,8 @@
 //! evaluated in the chosen language; everything else a product team reads here is in this file.
 
 use drawcheck::pack::Effect;
+use drawcheck::web::shown::effect;
+pub use drawcheck::web::shown::status;
 use drawcheck::{Locale, Status};
 
 /// Every chrome text of the studio, in one language.
@@ -320,18 +322,6 @@ pub fn ui(locale: Locale) -> &'static Ui {
     }
 }
 
-/// A status's index in `Ui::status`, and its shape (a status is never a colour alone).
-pub fn status(s: Status) -> (usize, &'static str) {
-    match s {
-        Status::Eligible => (0, "✓"),
-        Status::Limited => (1, "◐"),
-        Status::Paused => (2, "‖"),
-        Status::Blocked => (3, "⊘"),
-        Status::Frozen => (4, "❄"),
-        Status::Incomplete => (5, "?"),
-    }
-}
-
 /// "2 errors, 1 warning" / "2 个错误，1 个警告" (a count of none is left out).
 pub fn counts(locale: Locale, errors: usize, warnings: usize) -> String {
     let mut parts: Vec<String> = Vec::new();
@@ -359,14 +349,7 @@ pub fn status_word(ui: &Ui, s: Status) -> &'static str {
 
 /// An effect in words.
 pub fn effect_word(ui: &Ui, e: Effect) -> &'static str {
-    let i = match e {
-        Effect::Freeze => 0,
-        Effect::Block => 1,
-        Effect::Pause => 2,
-        Effect::Limit => 3,
-        Effect::Cap => 4,
-    };
-    ui.effect.get(i).copied().unwrap_or("")
+    ui.effect.get(effect(e)).copied().unwrap_or("")
 }
 
 /// The example borrowers (tests/personas/): file stem and JSON text.

@@ -3,8 +3,6 @@
 //! changes every visible text.
 
 use crate::i18n::Locale;
-use crate::pack::Effect;
-use crate::verdict::Status;
 
 /// Every chrome text of the page, in one language.
 pub struct Ui {
@@ -235,28 +233,7 @@ pub fn ui(locale: Locale) -> &'static Ui {
     }
 }
 
-/// A status's index in `Ui::status`, and its shape (never colour alone).
-pub fn status(s: Status) -> (usize, &'static str) {
-    match s {
-        Status::Eligible => (0, "✓"),
-        Status::Limited => (1, "◐"),
-        Status::Paused => (2, "‖"),
-        Status::Blocked => (3, "⊘"),
-        Status::Frozen => (4, "❄"),
-        Status::Incomplete => (5, "?"),
-    }
-}
-
-/// An effect's index in `Ui::effect`.
-pub fn effect(e: Effect) -> usize {
-    match e {
-        Effect::Freeze => 0,
-        Effect::Block => 1,
-        Effect::Pause => 2,
-        Effect::Limit => 3,
-        Effect::Cap => 4,
-    }
-}
+pub use crate::web::shown::{effect, status};
 
 /// The ready personas (tests/personas/, also the snapshot fixtures): file stem and JSON text.
 pub const PERSONAS: [(&str, &str); 10] = [
