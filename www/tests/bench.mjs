@@ -2,7 +2,11 @@
 // navigation to the first verdict on screen, and the time of one re-evaluation in the page.
 // Serves www/ on 127.0.0.1 and drives Debian's Chromium (as the tests do).
 //
-//   node www/tests/bench.mjs [--loads N] [--evals N] [--cpu N]
+//   node www/tests/bench.mjs [--loads N] [--evals N] [--cpu N] [--against DIR]
+//
+// --against DIR: another built copy of www/ (an older build, say: `cp -r www /tmp/old` before a
+// change) whose cold loads alternate with this one's, so that both see the same machine. On a
+// shared 2-core VM whose speed drifts within minutes, that is the comparison to trust.
 //
 // Wall-clock times depend on what else the machine runs; --cpu N adds N loads under a Chrome trace
 // and prints the main thread's CPU time from navigation to the first verdict (and how much of it
@@ -22,6 +26,7 @@ const { values: args } = parseArgs({
     loads: { type: 'string', default: '9' },
     evals: { type: 'string', default: '400' },
     cpu: { type: 'string', default: '0' },
+    against: { type: 'string' },
   },
 });
 const LOADS = Number(args.loads);
@@ -98,32 +103,32 @@ try {
   const firsts = [];
   const paints = [];
   const warmFirsts = [];
+  const other = args.against ? { server: await serve(args.against), firsts: [], paints: [] } : null;
   const steps = { files: [], wasm: [], pack: [] };
   for (let i = 0; i < LOADS; i++) {
     const { page: w } = await openPage(browser, server.url, { locale: 'zh-CN', width: 360, warm: true });
     warmFirsts.push(await w.evaluate(() => Number(document.body.dataset.firstVerdictMs)));
     await w.context().close();
     const { page: p } = await openPage(browser, server.url, { locale: 'zh-CN', width: 360 });
-    const t = await p.evaluate(
-      () =>
-        new Promise((ok) => {
-          const first = Number(document.body.dataset.firstVerdictMs);
-          const files = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'))?.responseEnd ?? NaN;
-          const wasm = performance.getEntriesByName('drawcheck:wasm-ready')[0]?.startTime ?? NaN;
-          const steps = { files, wasm, pack: Number(document.body.dataset.packMs) };
-          // The paint of the status word (elementtiming="verdict"), where the browser reports it.
-          new PerformanceObserver((list) => {
-            const e = list.getEntries().find((x) => x.identifier === 'verdict');
-            if (e) ok({ first, steps, paint: e.renderTime || e.loadTime });
-          }).observe({ type: 'element', buffered: true });
-          setTimeout(() => ok({ first, steps, paint: null }), 1000);
-        }),
-    );
-    firsts.push(t.first);
-    for (const k of Object.keys(steps)) steps[k].push(t.steps[k]);
-    if (t.paint) paints.push(t.paint);
+    const [first, paint] = await p.evaluate(firstAndPaint);
+    const t = await p.evaluate(() => ({
+      files: performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'))?.responseEnd ?? NaN,
+      wasm: performance.getEntriesByName('drawcheck:wasm-ready')[0]?.startTime ?? NaN,
+      pack: Number(document.body.dataset.packMs),
+    }));
+    firsts.push(first);
+    for (const k of Object.keys(steps)) steps[k].push(t[k]);
+    if (paint) paints.push(paint);
     await p.context().close();
+    if (other) {
+      const { page: o } = await openPage(browser, other.server.url, { locale: 'zh-CN', width: 360 });
+      const [first, paint] = await o.evaluate(firstAndPaint);
+      other.firsts.push(first);
+      if (paint) other.paints.push(paint);
+      await o.context().close();
+    }
   }
+  if (other) await other.server.close();
   console.log(`\nNavigation to the first verdict (${LOADS} fresh loads, 127.0.0.1, 360 px):`);
   console.log(`  in the DOM  median ${fmt(median(firsts))}  (min ${fmt(Math.min(...firsts))}, max ${fmt(Math.max(...firsts))})` +
     `  (budget ${BUDGET.firstMs} ms: ${verdictLine(median(firsts) <= BUDGET.firstMs)})`);
@@ -133,6 +138,10 @@ try {
     const floor = await staticPaint(browser, shown, LOADS);
     console.log(`  painted     median ${fmt(median(paints))}  (element timing of the status word; a static copy of the` +
       ` same verdict, no script at all, paints at ${fmt(floor)} here: the browser's own floor)`);
+  }
+  if (other) {
+    console.log(`  against     median ${fmt(median(other.firsts))} (min ${fmt(Math.min(...other.firsts))}), painted` +
+      ` ${other.paints.length ? fmt(median(other.paints)) : 'not reported'}: ${args.against}, its fresh loads alternating with these`);
   }
   console.log(`  of which    wasm downloaded by ${fmt(median(steps.files))}, instantiated by ${fmt(median(steps.wasm))},` +
     ` compiling the rule pack took ${fmt(median(steps.pack))} (medians)`);
@@ -161,6 +170,21 @@ try {
 process.exit(over ? 1 : 0);
 
 /**
+ * In a page: its first verdict's time (body.dataset.firstVerdictMs) and the paint of its status word
+ * (elementtiming="verdict"), or null where the browser reports none within a second.
+ */
+function firstAndPaint() {
+  return new Promise((ok) => {
+    const first = Number(document.body.dataset.firstVerdictMs);
+    new PerformanceObserver((list) => {
+      const e = list.getEntries().find((x) => x.identifier === 'verdict');
+      if (e) ok([first, e.renderTime || e.loadTime]);
+    }).observe({ type: 'element', buffered: true });
+    setTimeout(() => ok([first, null]), 1000);
+  });
+}
+
+/**
  * The floor under "painted": the median time to paint the status word of a static copy of what the
  * page's first frame shows (the same markup and stylesheet, no script, no module), in fresh loads
  * from a server of its own. Painting a new tab's first frame (layout with the system's CJK font,
@@ -178,13 +202,7 @@ async function staticPaint(browser, shown, loads) {
       const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 780 } });
       const page = await context.newPage();
       await page.goto(server.url, { waitUntil: 'load' });
-      times.push(await page.evaluate(() => new Promise((ok) => {
-        new PerformanceObserver((list) => {
-          const e = list.getEntries().find((x) => x.identifier === 'verdict');
-          if (e) ok(e.renderTime || e.loadTime);
-        }).observe({ type: 'element', buffered: true });
-        setTimeout(() => ok(NaN), 1000);
-      })));
+      times.push((await page.evaluate(firstAndPaint))[1] ?? NaN);
       await context.close();
     }
   } finally {
