@@ -2,12 +2,15 @@
 page's scripts inlined, and a Content-Security-Policy that allows exactly those inline script and
 style by their sha256 (never 'unsafe-inline'). Two kinds:
 
-  python3 scripts/pages.py page   [PKG]    www/index.html: the served page; the wasm module stays a
-                                           file of its own (pkg/drawcheck_bg.wasm, preloaded)
+  python3 scripts/pages.py page            www/index.html: the served page; the wasm module stays a
+                                           file of its own (www/pkg/drawcheck_bg.wasm, preloaded,
+                                           whose glue it inlines)
   python3 scripts/pages.py single [PKG]    dist/drawcheck.html: the offline single file, the wasm
                                            module in base64 and the host bridge inlined too
 
-PKG is the wasm-bindgen output to use (default www/pkg). Why one file: every request the page makes
+PKG is the wasm-bindgen output the single file inlines (default www/pkg).
+
+Why one file: every request the page makes
 before its first verdict costs a round trip through the browser's processes, and the module's
 glue and www/main.js arriving as files of their own held the wasm module's compile back until
 they had (www/tests/bench.mjs measures the time to the first verdict).
@@ -63,7 +66,8 @@ def page(pkg, kind):
     if "</script" in code.lower() or "</style" in style.lower():
         sys.exit("pages.py: an inlined file would close its own <script> or <style> element")
     if kind == "page":
-        # 'self': bridge.js, which the page imports only when embedded; the module from pkg/.
+        # script-src 'self': bridge.js, which the page imports only when embedded; connect-src 'self'
+        # and 'wasm-unsafe-eval': the module, fetched from pkg/ and compiled.
         csp = (f"default-src 'none'; script-src 'self' {sha256(code)} 'wasm-unsafe-eval'; style-src {sha256(style)}; "
                "img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'")
     else:
@@ -81,7 +85,9 @@ def page(pkg, kind):
 
 
 def main():
-    if len(sys.argv) not in (2, 3) or sys.argv[1] not in ("page", "single"):
+    # The served page loads pkg/drawcheck_bg.wasm, so it inlines www/pkg's glue and no other.
+    args = sys.argv[1:]
+    if not (args == ["page"] or (args[:1] == ["single"] and len(args) <= 2)):
         sys.exit(__doc__)
     kind, pkg = sys.argv[1], (sys.argv[2] if len(sys.argv) == 3 else str(WWW / "pkg"))
     out = WWW / "index.html" if kind == "page" else WWW.parent / "dist" / "drawcheck.html"

@@ -24,7 +24,8 @@ def policy(path):
     if path.endswith(".html") and os.path.isfile(path):
         with open(path, encoding="utf-8") as f:
             meta = META_CSP.search(f.read())
-        if meta:
+        # A template's placeholder is no policy: it gets the strict one below.
+        if meta and "{{" not in meta.group(1):
             return meta.group(1) + "; frame-ancestors *"
     return CSP
 
@@ -34,7 +35,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                       ".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "text/javascript"}
 
     def end_headers(self):
-        self.send_header("Content-Security-Policy", policy(self.translate_path(self.path)))
+        # (A request too malformed to parse has no path: it is answered with the strict policy.)
+        path = getattr(self, "path", None)
+        self.send_header("Content-Security-Policy", policy(self.translate_path(path)) if path else CSP)
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")

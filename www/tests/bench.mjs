@@ -192,7 +192,7 @@ function firstAndPaint() {
  */
 async function staticPaint(browser, shown, loads) {
   const dir = await mkdtemp(join(os.tmpdir(), 'drawcheck-static-'));
-  const style = await readFile(join(WWW, 'style.css'), 'utf8');
+  const style = await readFile(join(process.env.WWW_ROOT || WWW, 'style.css'), 'utf8');
   await writeFile(join(dir, 'index.html'), `<!doctype html><html lang="${shown.lang}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1"><style>${style}</style></head><body>${shown.app}</body></html>`);
   const server = await serve(dir);

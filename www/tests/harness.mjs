@@ -2,7 +2,7 @@
 // port), and Debian's Chromium driven by playwright-core. No browser is ever downloaded.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { join, normalize, extname, dirname } from 'node:path';
+import { join, normalize, extname, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -25,7 +25,7 @@ const MIME = {
  * www/ itself): an older build, say, to compare with (`WWW_ROOT=/tmp/old-www node www/tests/bench.mjs`).
  */
 export async function serve(dir = process.env.WWW_ROOT || WWW) {
-  const root = normalize(dir).replace(/(.)\/+$/, '$1');
+  const root = resolve(dir);
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const file = normalize(join(root, path.endsWith('/') ? path + 'index.html' : path));
