@@ -10,10 +10,10 @@ style by their sha256 (never 'unsafe-inline'). Two kinds:
 
 PKG is the wasm-bindgen output the single file inlines (default www/pkg).
 
-Why one file: every request the page makes
-before its first verdict costs a round trip through the browser's processes, and the module's
-glue and www/main.js arriving as files of their own held the wasm module's compile back until
-they had (www/tests/bench.mjs measures the time to the first verdict).
+Why one file: every request the page makes before its first verdict costs a round trip through
+the browser's processes, and the module's glue and www/main.js arriving as files of their own held
+the wasm module's compile back until they had (www/tests/bench.mjs measures the time to the first
+verdict).
 """
 import base64
 import hashlib
@@ -89,7 +89,7 @@ def main():
     args = sys.argv[1:]
     if not (args == ["page"] or (args[:1] == ["single"] and len(args) <= 2)):
         sys.exit(__doc__)
-    kind, pkg = sys.argv[1], (sys.argv[2] if len(sys.argv) == 3 else str(WWW / "pkg"))
+    kind, pkg = args[0], (args[1] if len(args) == 2 else str(WWW / "pkg"))
     out = WWW / "index.html" if kind == "page" else WWW.parent / "dist" / "drawcheck.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page(pkg, kind), encoding="utf-8")
