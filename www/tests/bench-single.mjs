@@ -56,7 +56,8 @@ try {
       };
     });
     const page = await context.newPage();
-    await page.goto(url, { waitUntil: 'load' });
+    await page.goto(url, { waitUntil: 'commit' });
+    await new Promise((done) => setTimeout(done, 1500)); // quiet while it starts: openQuiet (harness.mjs) says why
     const t = await page.waitForFunction(() => window.__replyMs !== undefined && document.body.dataset.firstVerdictMs !== undefined &&
       { first: Number(document.body.dataset.firstVerdictMs), reply: window.__replyMs }, null, { timeout: 15000 });
     const { first, reply } = await t.jsonValue();

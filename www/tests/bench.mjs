@@ -8,6 +8,9 @@
 // change) whose cold loads alternate with this one's, so that both see the same machine. On a
 // shared 2-core VM whose speed drifts within minutes, that is the comparison to trust.
 //
+// Each timed load is quiet: the test sends the page nothing until it has had a second to show its
+// verdict (harness.mjs, openQuiet, says what Playwright's waiting cost a load before 2026-12-02).
+//
 // Wall-clock times depend on what else the machine runs; --cpu N adds N loads under a Chrome trace
 // and prints the main thread's CPU time from navigation to the first verdict (and how much of it
 // V8 spent compiling wasm functions on their first call), which depends on it much less.
@@ -19,7 +22,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import os from 'node:os';
-import { serve, launch, openPage, WWW } from './harness.mjs';
+import { serve, launch, openQuiet, WWW } from './harness.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -106,10 +109,10 @@ try {
   const other = args.against ? { server: await serve(args.against), firsts: [], paints: [] } : null;
   const steps = { files: [], wasm: [], pack: [] };
   for (let i = 0; i < LOADS; i++) {
-    const { page: w } = await openPage(browser, server.url, { locale: 'zh-CN', width: 360, warm: true });
+    const w = await openQuiet(browser, server.url, { warm: true });
     warmFirsts.push(await w.evaluate(() => Number(document.body.dataset.firstVerdictMs)));
     await w.context().close();
-    const { page: p } = await openPage(browser, server.url, { locale: 'zh-CN', width: 360 });
+    const p = await openQuiet(browser, server.url);
     const [first, paint] = await p.evaluate(firstAndPaint);
     const t = await p.evaluate(() => ({
       files: performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'))?.responseEnd ?? NaN,
@@ -121,7 +124,7 @@ try {
     if (paint) paints.push(paint);
     await p.context().close();
     if (other) {
-      const { page: o } = await openPage(browser, other.server.url, { locale: 'zh-CN', width: 360 });
+      const o = await openQuiet(browser, other.server.url);
       const [first, paint] = await o.evaluate(firstAndPaint);
       other.firsts.push(first);
       if (paint) other.paints.push(paint);
@@ -201,7 +204,8 @@ async function staticPaint(browser, shown, loads) {
     for (let i = 0; i < loads; i++) {
       const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 780 } });
       const page = await context.newPage();
-      await page.goto(server.url, { waitUntil: 'load' });
+      await page.goto(server.url, { waitUntil: 'commit' }); // then quiet, as openQuiet (harness.mjs) says why
+      await new Promise((done) => setTimeout(done, 1000));
       times.push((await page.evaluate(firstAndPaint))[1] ?? NaN);
       await context.close();
     }
@@ -221,8 +225,8 @@ async function tracedLoad(browser, url) {
   const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 780 } });
   const page = await context.newPage();
   await browser.startTracing(page, { categories: ['toplevel', 'v8.wasm', 'blink.user_timing'] });
-  await page.goto(url, { waitUntil: 'load' });
-  await page.waitForFunction(() => document.body.dataset.firstVerdictMs !== undefined);
+  await page.goto(url, { waitUntil: 'commit' }); // then quiet, as openQuiet (harness.mjs) says why
+  await new Promise((done) => setTimeout(done, 1500));
   const first = await page.evaluate(() => Number(document.body.dataset.firstVerdictMs));
   const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
   await context.close();
