@@ -16,7 +16,8 @@
 // V8 spent compiling wasm functions on their first call), which depends on it much less.
 //
 // Budgets (the issue): everything the page loads <= 200 KB gzipped (KB = 1000 bytes here),
-// first verdict <= 150 ms on localhost, re-evaluation <= 1 ms. Exits 1 when one is exceeded.
+// first verdict <= 150 ms on localhost (checked twice: in the DOM, and on screen by element
+// timing), re-evaluation <= 1 ms. Exits 1 when one is exceeded.
 import { gzipSync } from 'node:zlib';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -139,14 +140,15 @@ try {
   console.log(`  in the DOM  median ${fmt(median(firsts))}  (min ${fmt(Math.min(...firsts))}, max ${fmt(Math.max(...firsts))})` +
     `  (budget ${BUDGET.firstMs} ms: ${verdictLine(median(firsts) <= BUDGET.firstMs)})`);
   console.log(`  warm tab    median ${fmt(median(warmFirsts))}  (min ${fmt(Math.min(...warmFirsts))}): the same, in a tab whose` +
-    ` renderer process was already running; painted ${warmPaints.length ? fmt(median(warmPaints)) : 'not reported'}`);
+    ` renderer process was already running; on screen ${warmPaints.length ? fmt(median(warmPaints)) : 'not reported'}`);
   if (paints.length) {
     const floor = await staticPaint(browser, shown, LOADS);
-    console.log(`  painted     median ${fmt(median(paints))}  (element timing of the status word; a static copy of the` +
-      ` same verdict, no script at all, paints at ${fmt(floor)} here: the browser's own floor)`);
+    console.log(`  on screen   median ${fmt(median(paints))}  (budget ${BUDGET.firstMs} ms: ${verdictLine(median(paints) <= BUDGET.firstMs)};` +
+      ` element timing of the status word; a static copy of the same verdict, no script at all, is on screen at` +
+      ` ${fmt(floor)} here: the browser's own floor)`);
   }
   if (other) {
-    console.log(`  against     median ${fmt(median(other.firsts))} (min ${fmt(Math.min(...other.firsts))}), painted` +
+    console.log(`  against     median ${fmt(median(other.firsts))} (min ${fmt(Math.min(...other.firsts))}), on screen` +
       ` ${other.paints.length ? fmt(median(other.paints)) : 'not reported'}: ${args.against}, its fresh loads alternating with these`);
   }
   console.log(`  of which    wasm downloaded by ${fmt(median(steps.files))}, instantiated by ${fmt(median(steps.wasm))},` +
@@ -191,7 +193,7 @@ function firstAndPaint() {
 }
 
 /**
- * The floor under "painted": the median time to paint the status word of a static copy of what the
+ * The floor under "on screen": the median time to paint the status word of a static copy of what the
  * page's first frame shows (the same markup and stylesheet, no script, no module), in fresh loads
  * from a server of its own. Painting a new tab's first frame (layout with the system's CJK font,
  * software raster, the compositor's frame) takes this long here whatever the page does before it.
