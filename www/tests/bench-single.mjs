@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import os from 'node:os';
-import { launch, WWW } from './harness.mjs';
+import { launch, quietGoto, WWW } from './harness.mjs';
 
 const { values: args } = parseArgs({ options: { loads: { type: 'string', default: '9' } } });
 const LOADS = Number(args.loads);
@@ -56,8 +56,7 @@ try {
       };
     });
     const page = await context.newPage();
-    await page.goto(url, { waitUntil: 'commit' });
-    await new Promise((done) => setTimeout(done, 1500)); // quiet while it starts: openQuiet (harness.mjs) says why
+    await quietGoto(page, url, 1500);
     const t = await page.waitForFunction(() => window.__replyMs !== undefined && document.body.dataset.firstVerdictMs !== undefined &&
       { first: Number(document.body.dataset.firstVerdictMs), reply: window.__replyMs }, null, { timeout: 15000 });
     const { first, reply } = await t.jsonValue();

@@ -9,7 +9,7 @@
 // shared 2-core VM whose speed drifts within minutes, that is the comparison to trust.
 //
 // Each timed load is quiet: the test sends the page nothing until it has had a second to show its
-// verdict (harness.mjs, openQuiet, says what Playwright's waiting cost a load before 2026-12-02).
+// verdict (harness.mjs, quietGoto, says what Playwright's waiting cost a load before 2026-12-02).
 //
 // Wall-clock times depend on what else the machine runs; --cpu N adds N loads under a Chrome trace
 // and prints the main thread's CPU time from navigation to the first verdict (and how much of it
@@ -23,7 +23,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import os from 'node:os';
-import { serve, launch, openQuiet, WWW } from './harness.mjs';
+import { serve, launch, openQuiet, quietGoto, WWW } from './harness.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -209,8 +209,7 @@ async function staticPaint(browser, shown, loads) {
     for (let i = 0; i < loads; i++) {
       const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 780 } });
       const page = await context.newPage();
-      await page.goto(server.url, { waitUntil: 'commit' }); // then quiet, as openQuiet (harness.mjs) says why
-      await new Promise((done) => setTimeout(done, 1000));
+      await quietGoto(page, server.url);
       times.push((await page.evaluate(firstAndPaint))[1] ?? NaN);
       await context.close();
     }
@@ -230,8 +229,7 @@ async function tracedLoad(browser, url) {
   const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 780 } });
   const page = await context.newPage();
   await browser.startTracing(page, { categories: ['toplevel', 'v8.wasm', 'blink.user_timing'] });
-  await page.goto(url, { waitUntil: 'commit' }); // then quiet, as openQuiet (harness.mjs) says why
-  await new Promise((done) => setTimeout(done, 1500));
+  await quietGoto(page, url, 1500); // tracing slows the load
   const first = await page.evaluate(() => Number(document.body.dataset.firstVerdictMs));
   const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
   await context.close();

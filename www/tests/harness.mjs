@@ -113,19 +113,23 @@ export async function openPage(browser, url, { locale = 'zh-CN', width = 360, he
 }
 
 /**
- * A fresh load for a timing: the page gets no message from the test until it has had `settleMs` to
- * draw its first verdict. Playwright's waitForFunction (and its first evaluate) inject a script of
+ * Navigates `page` to `url` for a timing and waits `settleMs` from the outside, sending the page
+ * nothing meanwhile. Playwright's waitForFunction (and its first evaluate) inject a script of
  * ~330 KB into the page; arriving while the page starts, its compile sat on the main thread between
- * the verdict and its frame (seen in a trace, 2026-12-02: a 16.6 ms DevToolsSession message) and
- * made "painted" 15-25 ms later than a browser with no test attached. So: navigate, wait from the
- * outside, then ask. Returns the page, or throws if it has no verdict by then.
+ * the verdict and its frame (seen in a trace, 2026-12-02: a 16.6 ms DevToolsSession message) and,
+ * in alternating loads, made the verdict on screen 15-25 ms later than with no test attached.
  */
+export async function quietGoto(page, url, settleMs = 1000) {
+  await page.goto(url, { waitUntil: 'commit' });
+  await new Promise((done) => setTimeout(done, settleMs));
+}
+
+/** A fresh context's quiet load (`quietGoto`) of the page; throws if it has no verdict by then. */
 export async function openQuiet(browser, url, { locale = 'zh-CN', width = 360, height = 780, warm = false, settleMs = 1000 } = {}) {
   const context = await browser.newContext({ locale, timezoneId: 'Asia/Shanghai', viewport: { width, height }, serviceWorkers: 'block' });
   const page = await context.newPage();
   if (warm) await page.goto(new URL('icon.svg', url).href, { waitUntil: 'networkidle' });
-  await page.goto(url, { waitUntil: 'commit' });
-  await new Promise((done) => setTimeout(done, settleMs));
+  await quietGoto(page, url, settleMs);
   const ready = await page.evaluate(() => document.body?.dataset.firstVerdictMs !== undefined);
   if (!ready) {
     await context.close();
