@@ -150,11 +150,6 @@ pub struct Duration {
 }
 
 impl Duration {
-    /// The duration as the `time` crate's type.
-    pub fn to_duration(self) -> time::Duration {
-        time::Duration::seconds(self.seconds)
-    }
-
     /// Whole days, if the span is a whole number of days.
     pub fn whole_days(self) -> Option<i64> {
         (self.seconds % 86_400 == 0).then_some(self.seconds / 86_400)

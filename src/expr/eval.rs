@@ -109,6 +109,15 @@ fn fault(e: ArithError) -> Undet {
     }
 }
 
+/// A duration's seconds, negated for subtraction (overflowing only at `i64::MIN`).
+fn signed(op: BinOp, p: Duration) -> Result<i64, Undet> {
+    if op == BinOp::Sub {
+        p.seconds.checked_neg().ok_or(fault(ArithError::Overflow))
+    } else {
+        Ok(p.seconds)
+    }
+}
+
 const MISMATCH: Undet = Undet::Fault("values of unexpected types (the pack was not checked)");
 
 impl<'a, T: Tracer> Evaluator<'_, 'a, '_, '_, T> {
@@ -384,20 +393,18 @@ pub(crate) fn arithmetic<'a>(op: BinOp, a: Value<'a>, b: Value<'a>) -> Outcome<'
         (x, V::Money(y)) => dec(f, x.as_dec().ok_or(MISMATCH)?, y).map(V::Money),
         (V::Never, V::Duration(_)) | (V::Duration(_), V::Never) => Ok(V::Never),
         (V::Date(d), V::Duration(p)) | (V::Duration(p), V::Date(d)) => {
-            let days = p.whole_days().ok_or(Undet::Fault("a date moves only by whole days"))?;
-            let days = if op == BinOp::Sub { days.checked_neg().ok_or(fault(ArithError::Overflow))? } else { days };
-            d.checked_add(time::Duration::days(days))
+            p.whole_days().ok_or(Undet::Fault("a date moves only by whole days"))?;
+            // `time::Duration::seconds` cannot fail; its `days` and its negation can panic.
+            d.checked_add(time::Duration::seconds(signed(op, p)?))
                 .filter(|d| writable_year(d.year()))
                 .map(V::Date)
                 .ok_or(Undet::Fault("the date is out of range"))
         }
-        (V::DateTime(t), V::Duration(p)) | (V::Duration(p), V::DateTime(t)) => {
-            let span = if op == BinOp::Sub { -p.to_duration() } else { p.to_duration() };
-            t.checked_add(span)
-                .filter(|t| writable_year(t.year()))
-                .map(V::DateTime)
-                .ok_or(Undet::Fault("the datetime is out of range"))
-        }
+        (V::DateTime(t), V::Duration(p)) | (V::Duration(p), V::DateTime(t)) => t
+            .checked_add(time::Duration::seconds(signed(op, p)?))
+            .filter(|t| writable_year(t.year()))
+            .map(V::DateTime)
+            .ok_or(Undet::Fault("the datetime is out of range")),
         (V::Duration(x), V::Duration(y)) => {
             let r = if op == BinOp::Sub { x.seconds.checked_sub(y.seconds) } else { x.seconds.checked_add(y.seconds) };
             r.map(|seconds| V::Duration(Duration { seconds })).ok_or(fault(ArithError::Overflow))
@@ -406,5 +413,34 @@ pub(crate) fn arithmetic<'a>(op: BinOp, a: Value<'a>, b: Value<'a>) -> Outcome<'
             (Some(x), Some(y)) => dec(f, x, y).map(V::Dec),
             _ => Err(MISMATCH),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    fn fault_of(out: Outcome<'_>) -> Option<&'static str> {
+        match out {
+            Err(Undet::Fault(why)) => Some(why),
+            _ => None,
+        }
+    }
+
+    // No pack reaches these durations (literals stop at 999999999d and only `+`/`-` combine them),
+    // but a moment minus the most negative one must be a fault, not the `time` crate's panic.
+    #[test]
+    fn the_most_negative_duration_cannot_be_subtracted_and_says_so() {
+        let most = Value::Duration(Duration { seconds: i64::MIN });
+        let at = Value::DateTime(datetime!(2026-11-29 10:00 +8));
+        assert_eq!(fault_of(arithmetic(BinOp::Sub, at, most)), Some("a number grew too large"));
+        let day = Value::Date(date!(2026 - 11 - 29));
+        let whole_days = Value::Duration(Duration { seconds: i64::MIN / 86_400 * 86_400 });
+        assert_eq!(fault_of(arithmetic(BinOp::Sub, day, most)), Some("a date moves only by whole days"));
+        assert_eq!(fault_of(arithmetic(BinOp::Sub, day, whole_days)), Some("the date is out of range"));
+        let week = Value::Duration(Duration { seconds: 7 * 86_400 });
+        let a_week_before = arithmetic(BinOp::Sub, at, week);
+        assert!(matches!(a_week_before, Ok(Value::DateTime(t)) if t == datetime!(2026-11-22 10:00 +8)));
     }
 }
