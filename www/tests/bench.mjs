@@ -2,11 +2,13 @@
 // navigation to the first verdict on screen, and the time of one re-evaluation in the page.
 // Serves www/ on 127.0.0.1 and drives Debian's Chromium (as the tests do).
 //
-//   node www/tests/bench.mjs [--loads N] [--evals N] [--cpu N] [--against DIR]
+//   node www/tests/bench.mjs [--loads N] [--evals N] [--cpu N] [--against DIR] [--throttle RATE]
 //
 // --against DIR: another built copy of www/ (an older build, say: `cp -r www /tmp/old` before a
 // change) whose cold loads alternate with this one's, so that both see the same machine. On a
 // shared 2-core VM whose speed drifts within minutes, that is the comparison to trust.
+//
+// --throttle RATE: RATE times slower main thread too (4: Lighthouse's phone), printed without a budget.
 //
 // Each timed load is quiet: the test sends the page nothing until it has had a second to show its
 // verdict (harness.mjs, quietGoto, says what Playwright's waiting cost a load before 2026-12-02).
@@ -31,11 +33,13 @@ const { values: args } = parseArgs({
     evals: { type: 'string', default: '400' },
     cpu: { type: 'string', default: '0' },
     against: { type: 'string' },
+    throttle: { type: 'string', default: '0' },
   },
 });
 const LOADS = Number(args.loads);
 const EVALS = Number(args.evals);
 const CPU_LOADS = Number(args.cpu);
+const THROTTLE = Number(args.throttle);
 const BUDGET = { bytes: 200_000, firstMs: 150, evalMs: 1 };
 
 const median = (xs) => {
@@ -166,6 +170,17 @@ try {
       ` wasm functions on their first call ${fmt(median(cpu.lazy))}; renderer worker threads ${fmt(median(cpu.workers))}`);
   }
 
+  if (THROTTLE > 1) {
+    const slow = { firsts: [], paints: [] };
+    for (let i = 0; i < LOADS; i++) {
+      const [first, paint] = await throttledLoad(browser, server.url, THROTTLE);
+      slow.firsts.push(first);
+      if (paint) slow.paints.push(paint);
+    }
+    console.log(`  ${THROTTLE}x slower  main thread (CDP CPU throttling, as Lighthouse emulates a phone): in the DOM median` +
+      ` ${fmt(median(slow.firsts))}, on screen ${slow.paints.length ? fmt(median(slow.paints)) : 'not reported'} (${LOADS} loads; no budget)`);
+  }
+
   console.log(`\nOne re-evaluation in the page (${EVALS} edits of request.amount, each changing the verdict):`);
   console.log(`  handler     median ${fmt(median(evals.inner))}  (p90 ${fmt(evals.inner.sort((a, b) => a - b)[Math.floor(EVALS * 0.9)])})` +
     `  (budget ${BUDGET.evalMs} ms: ${verdictLine(median(evals.inner) <= BUDGET.evalMs)})`);
@@ -218,6 +233,21 @@ async function staticPaint(browser, shown, loads) {
     await rm(dir, { recursive: true, force: true });
   }
   return median(times.filter((t) => !Number.isNaN(t)));
+}
+
+/**
+ * One quiet fresh load with the renderer's main thread slowed `rate` times (CDP
+ * Emulation.setCPUThrottlingRate): [first verdict in the DOM, on screen].
+ */
+async function throttledLoad(browser, url, rate) {
+  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 780 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+  await quietGoto(page, url, 1000 * rate);
+  const out = await page.evaluate(firstAndPaint);
+  await context.close();
+  return out;
 }
 
 /**
