@@ -428,8 +428,9 @@ mod tests {
         }
     }
 
-    // No pack reaches these durations (literals stop at 999999999d and only `+`/`-` combine them),
-    // but a moment minus the most negative one must be a fault, not the `time` crate's panic.
+    // No pack reaches these durations (literals stop at 999999999d, only `+`/`-` combine them, and
+    // an expression stops at 4096 bytes), but a moment minus the most negative one must still be a
+    // fault, not the `time` crate's panic: the core never panics, whatever it is given.
     #[test]
     fn the_most_negative_duration_cannot_be_subtracted_and_says_so() {
         let most = Value::Duration(Duration { seconds: i64::MIN });
