@@ -247,6 +247,7 @@ async function throttledLoad(browser, url, rate) {
   await quietGoto(page, url, 1000 * rate);
   const out = await page.evaluate(firstAndPaint);
   await context.close();
+  if (Number.isNaN(out[0])) throw new Error(`no first verdict ${rate} s after the navigation committed, at ${rate}x slower`);
   return out;
 }
 
