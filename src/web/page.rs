@@ -408,7 +408,7 @@ fn render_form_later(app: &mut App) {
 /// callback runs just before a frame's layout and paint, the next frame's callback once that frame
 /// has been handed on to be drawn, and a timer set there after it. (One frame sooner, the form's
 /// ~30 controls were built while the verdict's frame was still being drawn, and delayed it by
-/// ~20 ms: www/tests/bench.mjs, "painted". A hidden document gets no frames: it then runs when
+/// ~20 ms: www/tests/bench.mjs, "on screen". A hidden document gets no frames: it then runs when
 /// the page is first shown.)
 fn after_paint(f: fn(&mut App)) {
     let Some(window) = web_sys::window() else { return with_app(f) };

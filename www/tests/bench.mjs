@@ -25,7 +25,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import os from 'node:os';
-import { serve, launch, openQuiet, quietGoto, WWW } from './harness.mjs';
+import { serve, launch, newTab, openQuiet, quietGoto, WWW } from './harness.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -222,11 +222,10 @@ async function staticPaint(browser, shown, loads) {
   const times = [];
   try {
     for (let i = 0; i < loads; i++) {
-      const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 780 } });
-      const page = await context.newPage();
+      const page = await newTab(browser);
       await quietGoto(page, server.url);
       times.push((await page.evaluate(firstAndPaint))[1] ?? NaN);
-      await context.close();
+      await page.context().close();
     }
   } finally {
     await server.close();
@@ -240,13 +239,12 @@ async function staticPaint(browser, shown, loads) {
  * Emulation.setCPUThrottlingRate): [first verdict in the DOM, on screen].
  */
 async function throttledLoad(browser, url, rate) {
-  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 780 } });
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
+  const page = await newTab(browser);
+  const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate });
   await quietGoto(page, url, 1000 * rate);
   const out = await page.evaluate(firstAndPaint);
-  await context.close();
+  await page.context().close();
   if (Number.isNaN(out[0])) throw new Error(`no first verdict ${rate} s after the navigation committed, at ${rate}x slower`);
   return out;
 }
@@ -257,13 +255,13 @@ async function throttledLoad(browser, url, rate) {
  * main thread's V8 lazy compilation of wasm functions (`wasm.CompileLazy`).
  */
 async function tracedLoad(browser, url) {
-  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 780 } });
-  const page = await context.newPage();
+  const page = await newTab(browser);
   await browser.startTracing(page, { categories: ['toplevel', 'v8.wasm', 'blink.user_timing'] });
   await quietGoto(page, url, 1500); // tracing slows the load
   const first = await page.evaluate(() => Number(document.body.dataset.firstVerdictMs));
   const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
-  await context.close();
+  await page.context().close();
+  if (Number.isNaN(first)) throw new Error('no first verdict 1.5 s after the navigation committed, under a trace');
   const nav = events.find((e) => e.name === 'navigationStart' && e.args?.data?.documentLoaderURL === url);
   const [pid, t0] = [nav.pid, nav.ts];
   const t1 = t0 + first * 1000;

@@ -81,10 +81,11 @@ export async function launch() {
  * errors (a CSP violation is one) and dialogs. Close with `page.context().close()`.
  */
 /**
- * `warm`: open another file of the same site in the tab first (the benchmark's "browser already
- * running" case: the tab's renderer process is started, nothing of the page is loaded or cached).
+ * A tab in a fresh context of its own (nothing shared with other tabs): browser language `locale`,
+ * zone Asia/Shanghai, a `width` × `height` viewport, light or `dark`. Close with
+ * `page.context().close()`.
  */
-export async function openPage(browser, url, { locale = 'zh-CN', width = 360, height = 780, dark = false, warm = false } = {}) {
+export async function newTab(browser, { locale = 'zh-CN', width = 360, height = 780, dark = false } = {}) {
   const context = await browser.newContext({
     locale,
     timezoneId: 'Asia/Shanghai',
@@ -92,7 +93,15 @@ export async function openPage(browser, url, { locale = 'zh-CN', width = 360, he
     viewport: { width, height },
     serviceWorkers: 'block',
   });
-  const page = await context.newPage();
+  return context.newPage();
+}
+
+/**
+ * `warm`: open another file of the same site in the tab first (the benchmark's "browser already
+ * running" case: the tab's renderer process is started, nothing of the page is loaded or cached).
+ */
+export async function openPage(browser, url, { locale = 'zh-CN', width = 360, height = 780, dark = false, warm = false } = {}) {
+  const page = await newTab(browser, { locale, width, height, dark });
   // Before the page's log starts: the browser's own favicon request there is not the page's.
   if (warm) await page.goto(new URL('icon.svg', url).href, { waitUntil: 'networkidle' });
   const log = { requests: [], errors: [], dialogs: [], loaded: false };
@@ -126,13 +135,12 @@ export async function quietGoto(page, url, settleMs = 1000) {
 
 /** A fresh context's quiet load (`quietGoto`) of the page; throws if it has no verdict by then. */
 export async function openQuiet(browser, url, { locale = 'zh-CN', width = 360, height = 780, warm = false, settleMs = 1000 } = {}) {
-  const context = await browser.newContext({ locale, timezoneId: 'Asia/Shanghai', viewport: { width, height }, serviceWorkers: 'block' });
-  const page = await context.newPage();
+  const page = await newTab(browser, { locale, width, height });
   if (warm) await page.goto(new URL('icon.svg', url).href, { waitUntil: 'networkidle' });
   await quietGoto(page, url, settleMs);
   const ready = await page.evaluate(() => document.body?.dataset.firstVerdictMs !== undefined);
   if (!ready) {
-    await context.close();
+    await page.context().close();
     throw new Error(`no first verdict ${settleMs} ms after the navigation committed (a slower machine: raise settleMs)`);
   }
   return page;
